@@ -1,0 +1,43 @@
+import type { Category } from './nps';
+
+/** The texts of one survey in one locale. `question` may contain `{product}`. */
+export interface SurveyTexts {
+  question: string;
+  follow_up: string;
+  /** A different follow-up question per category (e.g. "What could we do better?" for detractors). */
+  follow_up_by_category?: Partial<Record<Category, string>>;
+  thank_you: string;
+}
+
+/** Built-in texts (glossary of PRODUCT.md); a survey may override them or add locales. */
+export const DEFAULT_SURVEY_TEXTS: Readonly<Record<'de' | 'en', SurveyTexts>> = Object.freeze({
+  en: {
+    question: 'How likely is it that you would recommend {product} to a friend or colleague?',
+    follow_up: 'What is the main reason for your score?',
+    thank_you: 'Thank you for your feedback!',
+  },
+  de: {
+    question: 'Wie wahrscheinlich ist es, dass Sie {product} einem Freund oder Kollegen weiterempfehlen?',
+    follow_up: 'Was ist der Hauptgrund für Ihre Bewertung?',
+    thank_you: 'Vielen Dank für Ihr Feedback!',
+  },
+});
+
+/** Texts for `locale`, falling back to the survey's default locale. */
+export function textsFor(
+  texts: Readonly<Record<string, SurveyTexts>>,
+  locale: string,
+  defaultLocale: string,
+): SurveyTexts {
+  return texts[locale] ?? texts[defaultLocale] ?? Object.values(texts)[0] ?? DEFAULT_SURVEY_TEXTS.en;
+}
+
+/** The follow-up question for a score's category, if the survey has a specific one. */
+export function followUpFor(texts: SurveyTexts, category: Category): string {
+  return texts.follow_up_by_category?.[category] ?? texts.follow_up;
+}
+
+/** Inserts the product name into the question. */
+export function questionFor(texts: SurveyTexts, productName: string): string {
+  return texts.question.replaceAll('{product}', productName);
+}
