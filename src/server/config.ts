@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Validated, frozen configuration. Read once at the edge (main/CLI) and passed in. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** `postgres://…` for a PostgreSQL server; undefined means embedded PGlite in `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  /** Public base URL used in survey links, e.g. https://nps.example.com (no trailing slash). */
+  readonly publicUrl: string;
+  /** Requests per minute per IP on the public survey pages. */
+  readonly publicRateLimit: number;
+  readonly logRequests: boolean;
+}
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  PLAUDIT_DATA_DIR: z.string().default('./data'),
+  PLAUDIT_PUBLIC_URL: z.url().optional(),
+  PLAUDIT_PUBLIC_RATE_LIMIT: z.coerce.number().int().positive().default(120),
+  PLAUDIT_LOG_REQUESTS: z.enum(['0', '1', 'true', 'false']).default('0'),
+});
+
+export class ConfigError extends Error {}
+
+/** Builds the configuration from environment variables (and CLI overrides). */
+export function loadConfig(env: Record<string, string | undefined>, overrides: Partial<Config> = {}): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`Invalid configuration ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const port = overrides.port ?? e.PORT;
+  const config: Config = {
+    port,
+    host: overrides.host ?? e.HOST,
+    databaseUrl: overrides.databaseUrl ?? e.DATABASE_URL,
+    dataDir: path.resolve(overrides.dataDir ?? e.PLAUDIT_DATA_DIR),
+    publicUrl: (overrides.publicUrl ?? e.PLAUDIT_PUBLIC_URL ?? `http://localhost:${port}`).replace(
+      /\/+$/,
+      '',
+    ),
+    publicRateLimit: overrides.publicRateLimit ?? e.PLAUDIT_PUBLIC_RATE_LIMIT,
+    logRequests:
+      overrides.logRequests ?? (e.PLAUDIT_LOG_REQUESTS === '1' || e.PLAUDIT_LOG_REQUESTS === 'true'),
+  };
+  return Object.freeze(config);
+}

@@ -1,0 +1,98 @@
+import type { Context, Hono } from 'hono';
+import type { z } from 'zod';
+import type { AuthContext } from './auth';
+import { ApiError, validationError } from './errors';
+
+type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
+
+/**
+ * One route of the REST API: the same zod schemas validate the request and generate the OpenAPI
+ * document, so the two cannot drift apart.
+ */
+export interface RouteSpec<Q extends z.ZodType, B extends z.ZodType, P extends z.ZodType> {
+  method: Method;
+  /** OpenAPI-style path below /api/v1, e.g. `/surveys/{id}`. */
+  path: string;
+  summary: string;
+  tag: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** `text/csv` bodies are streamed to the handler unparsed. */
+  bodyType?: 'json' | 'csv';
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+}
+
+export interface RouteInput<Q, B, P> {
+  c: Context;
+  auth: AuthContext;
+  query: Q;
+  body: B;
+  params: P;
+}
+
+export type Handler<Q, B, P> = (input: RouteInput<Q, B, P>) => Promise<Response>;
+
+export interface RegisteredRoute {
+  spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>;
+}
+
+/** Query strings arrive as strings; repeated keys become arrays. */
+function queryObject(c: Context): Record<string, string | string[]> {
+  const all = c.req.queries();
+  const out: Record<string, string | string[]> = {};
+  for (const [key, values] of Object.entries(all)) out[key] = values.length === 1 ? values[0]! : values;
+  return out;
+}
+
+async function readJson(c: Context): Promise<unknown> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/json\b/i.test(type) && !/\+json\b/i.test(type)) {
+    throw new ApiError(415, 'unsupported_media_type', 'Content-Type must be application/json');
+  }
+  const text = await c.req.text();
+  if (text.trim() === '') throw new ApiError(400, 'invalid_json', 'The request body is empty; JSON expected');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(400, 'invalid_json', 'The request body is not valid JSON');
+  }
+}
+
+export class ApiRouter {
+  readonly routes: RegisteredRoute[] = [];
+
+  constructor(
+    private readonly app: Hono,
+    private readonly prefix: string,
+    private readonly authenticate: (c: Context) => Promise<AuthContext>,
+  ) {}
+
+  route<Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType, P extends z.ZodType = z.ZodType>(
+    spec: RouteSpec<Q, B, P>,
+    handler: Handler<z.infer<Q>, z.infer<B>, z.infer<P>>,
+  ): void {
+    this.routes.push({ spec: spec as unknown as RouteSpec<z.ZodType, z.ZodType, z.ZodType> });
+    const honoPath = this.prefix + spec.path.replace(/\{(\w+)\}/g, ':$1');
+    this.app.on(spec.method.toUpperCase(), honoPath, async (c) => {
+      const auth = await this.authenticate(c);
+      const params = spec.params ? spec.params.safeParse(c.req.param()) : undefined;
+      if (params && !params.success) throw validationError(params.error, 'path');
+      const query = spec.query ? spec.query.safeParse(queryObject(c)) : undefined;
+      if (query && !query.success) throw validationError(query.error, 'query');
+      let body: unknown;
+      if (spec.body && spec.bodyType !== 'csv') {
+        const parsed = spec.body.safeParse(await readJson(c));
+        if (!parsed.success) throw validationError(parsed.error, 'body');
+        body = parsed.data;
+      }
+      return handler({
+        c,
+        auth,
+        query: query?.data as z.infer<Q>,
+        body: body as z.infer<B>,
+        params: params?.data as z.infer<P>,
+      });
+    });
+  }
+}

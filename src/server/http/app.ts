@@ -1,0 +1,96 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Config } from '../config';
+import type { Database } from '../db/port';
+import { ResponseWriter } from '../repo/response-writer';
+import { ApiRouter } from './api-router';
+import { ApiKeyAuthenticator } from './auth';
+import { ApiError, errorBody } from './errors';
+import { buildOpenApiDocument } from './openapi';
+import { registerAccountRoutes } from './routes/accounts';
+import { registerApiKeyRoutes } from './routes/api-keys';
+import { registerContactRoutes } from './routes/contacts';
+import { registerInvitationRoutes } from './routes/invitations';
+import { registerResponseRoutes } from './routes/responses';
+import { registerSurveyRoutes } from './routes/surveys';
+import { registerWorkspaceRoutes } from './routes/workspace';
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  clock: () => Date;
+}
+
+/** Everything a route needs, built once per app. */
+export interface AppContext extends AppDeps {
+  writer: ResponseWriter;
+  authenticator: ApiKeyAuthenticator;
+}
+
+export const API_PREFIX = '/api/v1';
+/** JSON bodies above this are refused with 413; CSV uploads have their own, larger limit. */
+export const JSON_BODY_LIMIT = 256 * 1024;
+export const CSV_BODY_LIMIT = 1024 * 1024 * 1024;
+
+/** Builds the HTTP application without listening, so tests can call `app.request()`. */
+export function createApp(deps: AppDeps) {
+  const app = new Hono();
+  const ctx: AppContext = {
+    ...deps,
+    writer: new ResponseWriter(deps.db),
+    authenticator: new ApiKeyAuthenticator(deps.db, deps.clock),
+  };
+
+  app.onError((error, c) => {
+    if (error instanceof ApiError)
+      return c.json(errorBody(error.code, error.message, error.field), error.status);
+    console.error('Unhandled error', c.req.method, c.req.path, error);
+    return c.json(errorBody('internal_error', 'Something went wrong on our side'), 500);
+  });
+  app.notFound((c) => c.json(errorBody('not_found', `No route ${c.req.method} ${c.req.path}`), 404));
+
+  app.use(
+    '*',
+    secureHeaders({
+      crossOriginResourcePolicy: false,
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    }),
+  );
+  const tooLarge = (limit: number) =>
+    bodyLimit({
+      maxSize: limit,
+      onError: (c) =>
+        c.json(errorBody('payload_too_large', `The request body is larger than ${limit} bytes`), 413),
+    });
+  app.use(`${API_PREFIX}/imports/*`, tooLarge(CSV_BODY_LIMIT));
+  app.use(`${API_PREFIX}/*`, async (c, next) =>
+    c.req.path.startsWith(`${API_PREFIX}/imports/`) ? next() : tooLarge(JSON_BODY_LIMIT)(c, next),
+  );
+
+  const api = new ApiRouter(app, API_PREFIX, (c) => ctx.authenticator.authenticate(c));
+  registerWorkspaceRoutes(api, ctx);
+  registerApiKeyRoutes(api, ctx);
+  registerSurveyRoutes(api, ctx);
+  registerAccountRoutes(api, ctx);
+  registerContactRoutes(api, ctx);
+  registerInvitationRoutes(api, ctx);
+  registerResponseRoutes(api, ctx);
+
+  const openApi = buildOpenApiDocument(api.routes, { serverUrl: deps.config.publicUrl + API_PREFIX });
+  app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(openApi));
+  app.get('/healthz', async (c) => {
+    await deps.db.query('SELECT 1');
+    return c.json({ ok: true });
+  });
+  app.get('/', (c) => c.json({ name: 'Plaudit', openapi: `${API_PREFIX}/openapi.json` }));
+
+  return { app, ctx, close: () => ctx.writer.drain() };
+}

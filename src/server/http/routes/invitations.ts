@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { getContact } from '../../repo/contacts';
+import { createInvitation, getInvitation, type Invitation, listInvitations } from '../../repo/invitations';
+import { getSurvey } from '../../repo/surveys';
+import type { ApiRouter } from '../api-router';
+import type { AppContext } from '../app';
+import { ApiError, notFound } from '../errors';
+import { decodeCursor, idParams, pageOf, paginationQuery, uuid } from '../schemas';
+import { contactInput, upsertContactFromRequest } from './contacts';
+
+const DAY_MS = 86_400_000;
+
+const invitationCreate = z
+  .strictObject({
+    survey_id: uuid,
+    contact_id: uuid.optional(),
+    contact: contactInput.optional(),
+    channel: z.enum(['link', 'email', 'sms', 'widget', 'api']).default('link'),
+    expires_in_days: z.number().int().min(1).max(365).default(30),
+  })
+  .refine((i) => !!i.contact_id !== !!i.contact, {
+    message: 'give contact_id or contact (one of them)',
+    path: ['contact_id'],
+  });
+
+export function invitationJson(ctx: AppContext, invitation: Invitation) {
+  const { workspace_id: _, ...rest } = invitation;
+  return { ...rest, url: `${ctx.config.publicUrl}/s/${invitation.token}` };
+}
+
+export function registerInvitationRoutes(api: ApiRouter, ctx: AppContext): void {
+  api.route(
+    {
+      method: 'post',
+      path: '/invitations',
+      summary: 'Create a personal survey link for a contact (upserted when given by email/external_id)',
+      tag: 'Invitations',
+      body: invitationCreate,
+      responses: { 201: { description: 'The invitation with its url' } },
+    },
+    async ({ c, auth, body }) => {
+      const invitation = await ctx.db.transaction(async (tx) => {
+        const survey = await getSurvey(tx, auth.workspaceId, body.survey_id);
+        if (!survey) throw new ApiError(422, 'unknown_reference', 'survey_id: no such survey', 'survey_id');
+        if (survey.status !== 'active') {
+          throw new ApiError(422, 'survey_archived', 'survey_id: the survey is archived', 'survey_id');
+        }
+        let contactId = body.contact_id;
+        if (contactId && !(await getContact(tx, auth.workspaceId, contactId))) {
+          throw new ApiError(422, 'unknown_reference', 'contact_id: no such contact', 'contact_id');
+        }
+        if (body.contact) contactId = await upsertContactFromRequest(tx, auth.workspaceId, body.contact);
+        return createInvitation(tx, auth.workspaceId, {
+          survey_id: survey.id,
+          contact_id: contactId!,
+          channel: body.channel,
+          expires_at: new Date(ctx.clock().getTime() + body.expires_in_days * DAY_MS),
+        });
+      });
+      return c.json(invitationJson(ctx, invitation), 201);
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/invitations',
+      summary: 'List invitations',
+      tag: 'Invitations',
+      query: z.object({ ...paginationQuery, survey_id: uuid.optional(), contact_id: uuid.optional() }),
+      responses: { 200: { description: 'A page of invitations' } },
+    },
+    async ({ c, auth, query }) => {
+      const rows = await listInvitations(
+        ctx.db,
+        auth.workspaceId,
+        { survey_id: query.survey_id, contact_id: query.contact_id },
+        { after: decodeCursor(query.cursor), limit: query.limit + 1 },
+      );
+      return c.json(pageOf(rows, query.limit, (row) => invitationJson(ctx, row)));
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/invitations/{id}',
+      summary: 'Get an invitation',
+      tag: 'Invitations',
+      params: idParams,
+      responses: { 200: { description: 'The invitation' } },
+    },
+    async ({ c, auth, params }) => {
+      const invitation = await getInvitation(ctx.db, auth.workspaceId, params.id);
+      if (!invitation) throw notFound('Invitation', 'id');
+      return c.json(invitationJson(ctx, invitation));
+    },
+  );
+}

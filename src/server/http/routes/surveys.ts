@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { CATEGORIES } from '../../../core/nps';
+import { DEFAULT_SURVEY_TEXTS, type SurveyTexts } from '../../../core/survey-texts';
+import { createSurvey, getSurvey, listSurveys, type Survey, updateSurvey } from '../../repo/surveys';
+import type { ApiRouter } from '../api-router';
+import type { AppContext } from '../app';
+import { ApiError, notFound } from '../errors';
+import { hexColor, idParams, localeSchema } from '../schemas';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const textsPatch = z.strictObject({
+  question: text(500).optional(),
+  follow_up: text(500).optional(),
+  follow_up_by_category: z.partialRecord(z.enum(CATEGORIES as [string, ...string[]]), text(500)).optional(),
+  thank_you: text(1000).optional(),
+});
+
+const surveyFields = {
+  name: text(200),
+  kind: z.enum(['relational', 'transactional']),
+  journey_stage: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,59}$/, 'lower-case identifier, e.g. loyalty, service, acquisition'),
+  product_name: text(200),
+  default_locale: localeSchema,
+  texts: z.record(localeSchema, textsPatch),
+  brand_color: hexColor,
+};
+
+const surveyCreate = z.strictObject({
+  ...surveyFields,
+  kind: surveyFields.kind.default('relational'),
+  journey_stage: surveyFields.journey_stage.default('loyalty'),
+  default_locale: surveyFields.default_locale.default('en'),
+  texts: surveyFields.texts.default({}),
+  brand_color: surveyFields.brand_color.default('#2f6fed'),
+});
+
+const surveyPatch = z.strictObject({
+  name: surveyFields.name.optional(),
+  kind: surveyFields.kind.optional(),
+  journey_stage: surveyFields.journey_stage.optional(),
+  product_name: surveyFields.product_name.optional(),
+  default_locale: surveyFields.default_locale.optional(),
+  texts: surveyFields.texts.optional(),
+  brand_color: surveyFields.brand_color.optional(),
+  status: z.enum(['active', 'archived']).optional(),
+});
+
+/**
+ * Completes texts per locale: German and English start from the built-in texts, any other locale
+ * must give all of question, follow_up and thank_you. The default locale must have texts.
+ */
+export function resolveTexts(
+  given: Record<string, z.infer<typeof textsPatch>>,
+  defaultLocale: string,
+  base: Record<string, SurveyTexts> = DEFAULT_SURVEY_TEXTS,
+): Record<string, SurveyTexts> {
+  const out: Record<string, SurveyTexts> = { ...base };
+  for (const [locale, patch] of Object.entries(given)) {
+    const merged = { ...(base[locale] ?? {}), ...patch } as Partial<SurveyTexts>;
+    for (const field of ['question', 'follow_up', 'thank_you'] as const) {
+      if (!merged[field]) {
+        throw new ApiError(
+          400,
+          'invalid_request',
+          `texts.${locale}.${field}: required for a new locale`,
+          `texts.${locale}.${field}`,
+        );
+      }
+    }
+    out[locale] = merged as SurveyTexts;
+  }
+  if (!out[defaultLocale]) {
+    throw new ApiError(
+      400,
+      'invalid_request',
+      `default_locale: no texts for "${defaultLocale}"`,
+      'default_locale',
+    );
+  }
+  return out;
+}
+
+export function surveyJson(ctx: AppContext, survey: Survey) {
+  const { workspace_id: _, ...rest } = survey;
+  return { ...rest, public_url: `${ctx.config.publicUrl}/s/${survey.public_token}` };
+}
+
+export function registerSurveyRoutes(api: ApiRouter, ctx: AppContext): void {
+  api.route(
+    {
+      method: 'get',
+      path: '/surveys',
+      summary: 'List surveys',
+      tag: 'Surveys',
+      query: z.object({ status: z.enum(['active', 'archived']).optional() }),
+      responses: { 200: { description: 'Surveys' } },
+    },
+    async ({ c, auth, query }) =>
+      c.json({ data: (await listSurveys(ctx.db, auth.workspaceId, query)).map((s) => surveyJson(ctx, s)) }),
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/surveys',
+      summary: 'Create an NPS survey (texts default to the built-in German and English ones)',
+      tag: 'Surveys',
+      body: surveyCreate,
+      responses: { 201: { description: 'The survey, with its public link' } },
+    },
+    async ({ c, auth, body }) => {
+      const texts = resolveTexts(body.texts, body.default_locale);
+      const survey = await createSurvey(ctx.db, auth.workspaceId, { ...body, texts });
+      return c.json(surveyJson(ctx, survey), 201);
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/surveys/{id}',
+      summary: 'Get a survey',
+      tag: 'Surveys',
+      params: idParams,
+      responses: { 200: { description: 'The survey' } },
+    },
+    async ({ c, auth, params }) => {
+      const survey = await getSurvey(ctx.db, auth.workspaceId, params.id);
+      if (!survey) throw notFound('Survey', 'id');
+      return c.json(surveyJson(ctx, survey));
+    },
+  );
+
+  api.route(
+    {
+      method: 'patch',
+      path: '/surveys/{id}',
+      summary: 'Edit a survey (texts are merged per locale); archive with status=archived',
+      tag: 'Surveys',
+      params: idParams,
+      body: surveyPatch,
+      responses: { 200: { description: 'The updated survey' } },
+    },
+    async ({ c, auth, params, body }) => {
+      const survey = await ctx.db.transaction(async (tx) => {
+        const current = await getSurvey(tx, auth.workspaceId, params.id);
+        if (!current) throw notFound('Survey', 'id');
+        const texts =
+          body.texts || body.default_locale
+            ? resolveTexts(body.texts ?? {}, body.default_locale ?? current.default_locale, current.texts)
+            : undefined;
+        return updateSurvey(tx, auth.workspaceId, params.id, { ...body, texts });
+      });
+      return c.json(surveyJson(ctx, survey!));
+    },
+  );
+}

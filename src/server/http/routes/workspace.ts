@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { rebuildRollups } from '../../repo/metrics';
+import { getWorkspace, updateWorkspace } from '../../repo/workspaces';
+import type { ApiRouter } from '../api-router';
+import type { AppContext } from '../app';
+import { ApiError, notFound } from '../errors';
+import { localeSchema } from '../schemas';
+
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const timeZoneSchema = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin');
+
+const workspacePatch = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  time_zone: timeZoneSchema.optional(),
+  default_locale: localeSchema.optional(),
+  industry: z.string().max(100).nullable().optional(),
+  validity_months: z.number().int().min(1).max(120).optional(),
+  segment_attributes: z
+    .array(z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'not a valid attribute name'))
+    .max(30)
+    .optional(),
+});
+
+async function readWorkspace(ctx: AppContext, id: string) {
+  const workspace = await getWorkspace(ctx.db, id);
+  if (!workspace) throw notFound('Workspace');
+  return workspace;
+}
+
+export function registerWorkspaceRoutes(api: ApiRouter, ctx: AppContext): void {
+  api.route(
+    {
+      method: 'get',
+      path: '/workspace',
+      summary: 'The workspace of the API key',
+      tag: 'Workspace',
+      responses: { 200: { description: 'The workspace' } },
+    },
+    async ({ c, auth }) => c.json(await readWorkspace(ctx, auth.workspaceId)),
+  );
+
+  api.route(
+    {
+      method: 'patch',
+      path: '/workspace',
+      summary: 'Change workspace settings (changing time zone or segment attributes rebuilds the rollups)',
+      tag: 'Workspace',
+      body: workspacePatch,
+      responses: { 200: { description: 'The updated workspace' } },
+    },
+    async ({ c, auth, body }) => {
+      if (Object.keys(body).length === 0)
+        throw new ApiError(400, 'invalid_request', 'Nothing to change', null);
+      await ctx.db.transaction(async (tx) => {
+        await updateWorkspace(tx, auth.workspaceId, body);
+        if (body.time_zone) {
+          // Local days move with the zone; recompute them before the rollups that group by them.
+          await tx.query(
+            `UPDATE response r SET day = (r.created_at AT TIME ZONE w.time_zone)::date
+             FROM workspace w WHERE w.id = r.workspace_id AND r.workspace_id = $1`,
+            [auth.workspaceId],
+          );
+        }
+        if (body.segment_attributes || body.time_zone) await rebuildRollups(tx, auth.workspaceId);
+      });
+      return c.json(await readWorkspace(ctx, auth.workspaceId));
+    },
+  );
+}

@@ -1,0 +1,355 @@
+import { type Category, categoryOf, scoreRangeOf } from '../../core/nps';
+import type { Queryable } from '../db/port';
+import type { Attributes } from './contacts';
+
+export interface ResponseRow {
+  id: string;
+  workspace_id: string;
+  survey_id: string;
+  contact_id: string | null;
+  account_id: string | null;
+  invitation_id: string | null;
+  score: number;
+  comment: string | null;
+  locale: string | null;
+  channel: string;
+  attributes: Attributes;
+  editable_until: Date | null;
+  day: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type ApiResponse = Omit<ResponseRow, 'workspace_id'> & { category: Category };
+
+const COLUMN_NAMES = [
+  'id',
+  'workspace_id',
+  'survey_id',
+  'contact_id',
+  'account_id',
+  'invitation_id',
+  'score',
+  'comment',
+  'locale',
+  'channel',
+  'attributes',
+  'editable_until',
+  'created_at',
+  'updated_at',
+];
+/** The selected columns, qualified by `alias` when given; `day` as 'YYYY-MM-DD' text. */
+const columns = (alias = '') => {
+  const p = alias ? `${alias}.` : '';
+  return [...COLUMN_NAMES.map((c) => p + c), `${p}day::text AS day`].join(', ');
+};
+const COLUMNS = columns();
+
+export function toApiResponse(row: ResponseRow): ApiResponse {
+  const { workspace_id: _, ...rest } = row;
+  return { ...rest, category: categoryOf(row.score) };
+}
+
+/** A response ready to store: contact resolved, values validated. */
+export interface NewResponse {
+  workspace_id: string;
+  survey_id: string;
+  contact_id: string | null;
+  invitation_id: string | null;
+  score: number;
+  comment: string | null;
+  locale: string | null;
+  channel: string;
+  /** The response's own properties; merged over the contact's and account's attributes. */
+  properties: Attributes;
+  idempotency_key: string | null;
+  edit_token: string | null;
+  editable_until: Date | null;
+  created_at: Date;
+}
+
+export interface InsertedResponse {
+  id: string;
+  /** False when an equal idempotency key, invitation or edit token already had a response. */
+  inserted: boolean;
+}
+
+/**
+ * Inserts many responses in ONE statement and keeps both rollups current in it. The attribute
+ * snapshot (contact attributes, account attributes as `account.*`, then the response's own
+ * properties) and the local day are computed by the database, so no lookup happens per request.
+ * Rollup rows are upserted in key order so concurrent writers lock them in the same order.
+ */
+export async function insertResponses(
+  db: Queryable,
+  items: readonly NewResponse[],
+): Promise<InsertedResponse[]> {
+  if (items.length === 0) return [];
+  const rows = await db.query<{ id: string; ord: number }>(
+    `WITH u AS (
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::int[], $6::text[], $7::text[],
+         $8::text[], $9::jsonb[], $10::text[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::int[])
+       AS u(workspace_id, survey_id, contact_id, invitation_id, score, comment, locale, channel, properties,
+         idempotency_key, edit_token, editable_until, created_at, ord)
+     ), ins AS (
+       INSERT INTO response (id, workspace_id, survey_id, contact_id, account_id, invitation_id, score, comment, locale,
+         channel, attributes, idempotency_key, edit_token, editable_until, day, created_at, updated_at)
+       SELECT gen_random_uuid(), u.workspace_id, u.survey_id, c.id, c.account_id, u.invitation_id, u.score, u.comment,
+         u.locale, u.channel,
+         coalesce(c.attributes, '{}'::jsonb)
+           || coalesce((SELECT jsonb_object_agg('account.' || e.key, e.value) FROM jsonb_each(a.attributes) e), '{}'::jsonb)
+           || u.properties,
+         u.idempotency_key, u.edit_token, u.editable_until, (u.created_at AT TIME ZONE w.time_zone)::date,
+         u.created_at, u.created_at
+       FROM u
+       JOIN workspace w ON w.id = u.workspace_id
+       LEFT JOIN contact c ON c.id = u.contact_id AND c.workspace_id = u.workspace_id
+       LEFT JOIN account a ON a.id = c.account_id
+       ORDER BY u.ord
+       ON CONFLICT DO NOTHING
+       RETURNING id, workspace_id, survey_id, day, channel, score, attributes, idempotency_key, invitation_id, edit_token
+     ), answered AS (
+       UPDATE invitation i SET answered_at = coalesce(i.answered_at, now())
+       FROM ins WHERE i.id = ins.invitation_id
+     ), daily AS (
+       INSERT INTO response_daily (workspace_id, day, survey_id, channel, score, count)
+       SELECT workspace_id, day, survey_id, channel, score, count(*) FROM ins
+       GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+       ON CONFLICT (workspace_id, day, survey_id, channel, score)
+       DO UPDATE SET count = response_daily.count + excluded.count
+     ), by_attribute AS (
+       INSERT INTO response_attribute_daily (workspace_id, key, day, survey_id, value, score, count)
+       SELECT ins.workspace_id, kv.key, ins.day, ins.survey_id, kv.value, ins.score, count(*)
+       FROM ins JOIN workspace w ON w.id = ins.workspace_id
+       CROSS JOIN LATERAL jsonb_each_text(ins.attributes) kv
+       WHERE kv.value IS NOT NULL AND kv.key = ANY(w.segment_attributes)
+       GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
+       ON CONFLICT (workspace_id, key, day, survey_id, value, score)
+       DO UPDATE SET count = response_attribute_daily.count + excluded.count
+     )
+     SELECT ins.id, u.ord FROM ins JOIN u ON
+       (ins.idempotency_key IS NOT NULL AND ins.idempotency_key = u.idempotency_key AND ins.workspace_id = u.workspace_id)
+       OR (ins.invitation_id IS NOT NULL AND ins.invitation_id = u.invitation_id)
+       OR (ins.edit_token IS NOT NULL AND ins.edit_token = u.edit_token)`,
+    columnsOf(items),
+  );
+  const byOrd = new Map(rows.map((r) => [r.ord, r.id]));
+  const result: InsertedResponse[] = [];
+  const missing: number[] = [];
+  items.forEach((_, i) => {
+    const id = byOrd.get(i);
+    if (id) result[i] = { id, inserted: true };
+    else missing.push(i);
+  });
+  // Every item without a returned row either lost to an existing duplicate or had no key to
+  // match it back; the latter cannot happen because the writer gives every item a key.
+  if (missing.length > 0) {
+    const existing = await findExisting(
+      db,
+      missing.map((i) => items[i]!),
+    );
+    for (const [j, i] of missing.entries()) result[i] = { id: existing[j]!, inserted: false };
+  }
+  return result;
+}
+
+function columnsOf(items: readonly NewResponse[]) {
+  return [
+    items.map((r) => r.workspace_id),
+    items.map((r) => r.survey_id),
+    items.map((r) => r.contact_id),
+    items.map((r) => r.invitation_id),
+    items.map((r) => r.score),
+    items.map((r) => r.comment),
+    items.map((r) => r.locale),
+    items.map((r) => r.channel),
+    items.map((r) => JSON.stringify(r.properties)),
+    items.map((r) => r.idempotency_key),
+    items.map((r) => r.edit_token),
+    items.map((r) => r.editable_until),
+    items.map((r) => r.created_at),
+    items.map((_, i) => i),
+  ];
+}
+
+async function findExisting(db: Queryable, items: readonly NewResponse[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const item of items) {
+    const rows = await db.query<{ id: string }>(
+      `SELECT id FROM response WHERE
+         ($2::text IS NOT NULL AND workspace_id = $1 AND idempotency_key = $2)
+         OR ($3::uuid IS NOT NULL AND invitation_id = $3)
+         OR ($4::text IS NOT NULL AND edit_token = $4)
+       LIMIT 1`,
+      [item.workspace_id, item.idempotency_key, item.invitation_id, item.edit_token],
+    );
+    if (!rows[0]) throw new Error('response neither inserted nor found: it has no unique key');
+    ids.push(rows[0].id);
+  }
+  return ids;
+}
+
+export async function getResponse(
+  db: Queryable,
+  workspaceId: string,
+  id: string,
+): Promise<ResponseRow | undefined> {
+  const rows = await db.query<ResponseRow>(
+    `SELECT ${COLUMNS} FROM response WHERE workspace_id = $1 AND id = $2`,
+    [workspaceId, id],
+  );
+  return rows[0];
+}
+
+export async function getResponseByInvitation(db: Queryable, invitationId: string) {
+  const rows = await db.query<ResponseRow>(`SELECT ${COLUMNS} FROM response WHERE invitation_id = $1`, [
+    invitationId,
+  ]);
+  return rows[0];
+}
+
+export async function getResponseByEditToken(db: Queryable, editToken: string) {
+  const rows = await db.query<ResponseRow>(`SELECT ${COLUMNS} FROM response WHERE edit_token = $1`, [
+    editToken,
+  ]);
+  return rows[0];
+}
+
+/**
+ * Changes a response's score and/or comment; a score change moves its counts between rollup rows
+ * in the same transaction. Call inside a transaction.
+ */
+export async function updateResponse(
+  tx: Queryable,
+  workspaceId: string,
+  id: string,
+  patch: { score?: number; comment?: string | null },
+): Promise<ResponseRow | undefined> {
+  const before = (
+    await tx.query<ResponseRow>(
+      `SELECT ${COLUMNS} FROM response WHERE workspace_id = $1 AND id = $2 FOR UPDATE`,
+      [workspaceId, id],
+    )
+  )[0];
+  if (!before) return undefined;
+  const rows = await tx.query<ResponseRow>(
+    `UPDATE response SET score = coalesce($3, score),
+       comment = CASE WHEN $4::boolean THEN $5 ELSE comment END, updated_at = now()
+     WHERE workspace_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
+    [workspaceId, id, patch.score ?? null, patch.comment !== undefined, patch.comment ?? null],
+  );
+  const after = rows[0]!;
+  if (after.score !== before.score) await moveRollupCount(tx, before, after.score);
+  return after;
+}
+
+async function moveRollupCount(tx: Queryable, row: ResponseRow, newScore: number): Promise<void> {
+  const params = [row.workspace_id, row.day, row.survey_id, row.channel];
+  await tx.query(
+    `UPDATE response_daily SET count = count - 1
+     WHERE workspace_id = $1 AND day = $2 AND survey_id = $3 AND channel = $4 AND score = $5`,
+    [...params, row.score],
+  );
+  await tx.query(
+    `INSERT INTO response_daily (workspace_id, day, survey_id, channel, score, count) VALUES ($1, $2, $3, $4, $5, 1)
+     ON CONFLICT (workspace_id, day, survey_id, channel, score) DO UPDATE SET count = response_daily.count + 1`,
+    [...params, newScore],
+  );
+  const attributeParams = [row.workspace_id, row.day, row.survey_id, JSON.stringify(row.attributes)];
+  await tx.query(
+    `UPDATE response_attribute_daily r SET count = r.count - 1
+     FROM workspace w, jsonb_each_text($4::jsonb) kv
+     WHERE w.id = $1 AND kv.key = ANY(w.segment_attributes) AND kv.value IS NOT NULL
+       AND r.workspace_id = $1 AND r.key = kv.key AND r.day = $2 AND r.survey_id = $3 AND r.value = kv.value AND r.score = $5`,
+    [...attributeParams, row.score],
+  );
+  await tx.query(
+    `INSERT INTO response_attribute_daily (workspace_id, key, day, survey_id, value, score, count)
+     SELECT $1, kv.key, $2, $3, kv.value, $5, 1 FROM workspace w, jsonb_each_text($4::jsonb) kv
+     WHERE w.id = $1 AND kv.key = ANY(w.segment_attributes) AND kv.value IS NOT NULL
+     ORDER BY kv.key
+     ON CONFLICT (workspace_id, key, day, survey_id, value, score) DO UPDATE SET count = response_attribute_daily.count + 1`,
+    [...attributeParams, newScore],
+  );
+}
+
+export async function markInvitationAnswered(db: Queryable, invitationId: string): Promise<void> {
+  await db.query('UPDATE invitation SET answered_at = coalesce(answered_at, now()) WHERE id = $1', [
+    invitationId,
+  ]);
+}
+
+/** The filter shared by response listing, export and metrics. Days are local to the workspace. */
+export interface ResponseFilter {
+  survey_id?: string[];
+  from?: string;
+  to?: string;
+  category?: Category[];
+  score?: number[];
+  channel?: string[];
+  contact_id?: string;
+  account_id?: string;
+  /** Exact matches on the response's attribute snapshot, e.g. { plan: 'pro', 'account.tier': 'gold' }. */
+  attributes?: Record<string, string>;
+  has_comment?: boolean;
+}
+
+/** Appends the WHERE conditions of a filter to `params` and returns the SQL (alias `r`). */
+export function whereOf(workspaceId: string, filter: ResponseFilter, params: unknown[]): string {
+  const add = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const conditions = [`r.workspace_id = ${add(workspaceId)}`];
+  if (filter.survey_id?.length) conditions.push(`r.survey_id = ANY(${add(filter.survey_id)}::uuid[])`);
+  if (filter.from) conditions.push(`r.day >= ${add(filter.from)}::date`);
+  if (filter.to) conditions.push(`r.day <= ${add(filter.to)}::date`);
+  const scores = scoresOf(filter);
+  if (scores) conditions.push(`r.score = ANY(${add(scores)}::int[])`);
+  if (filter.channel?.length) conditions.push(`r.channel = ANY(${add(filter.channel)}::text[])`);
+  if (filter.contact_id) conditions.push(`r.contact_id = ${add(filter.contact_id)}::uuid`);
+  if (filter.account_id) conditions.push(`r.account_id = ${add(filter.account_id)}::uuid`);
+  if (filter.attributes && Object.keys(filter.attributes).length > 0) {
+    // Attributes are stored as JSON scalars; compare as text so "5" matches 5 and true matches "true".
+    for (const [key, value] of Object.entries(filter.attributes)) {
+      conditions.push(`r.attributes ->> ${add(key)} = ${add(value)}`);
+    }
+  }
+  if (filter.has_comment !== undefined) {
+    conditions.push(filter.has_comment ? "coalesce(r.comment, '') <> ''" : "coalesce(r.comment, '') = ''");
+  }
+  return conditions.join(' AND ');
+}
+
+/** Category and score filters intersect into one list of allowed scores (undefined: all). */
+export function scoresOf(filter: Pick<ResponseFilter, 'category' | 'score'>): number[] | undefined {
+  if (!filter.category?.length && !filter.score?.length) return undefined;
+  let allowed = Array.from({ length: 11 }, (_, s) => s);
+  if (filter.category?.length) {
+    const ranges = filter.category.map(scoreRangeOf);
+    allowed = allowed.filter((s) => ranges.some((r) => s >= r.min && s <= r.max));
+  }
+  if (filter.score?.length) allowed = allowed.filter((s) => filter.score!.includes(s));
+  return allowed;
+}
+
+/** Newest first, keyset-paginated on (created_at, id). */
+export async function listResponses(
+  db: Queryable,
+  workspaceId: string,
+  filter: ResponseFilter,
+  page: { before?: { created_at: string; id: string }; limit: number },
+): Promise<ResponseRow[]> {
+  const params: unknown[] = [];
+  let where = whereOf(workspaceId, filter, params);
+  if (page.before) {
+    params.push(page.before.created_at, page.before.id);
+    where += ` AND (r.created_at, r.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+  }
+  params.push(page.limit);
+  return db.query<ResponseRow>(
+    `SELECT ${columns('r')} FROM response r WHERE ${where}
+     ORDER BY r.created_at DESC, r.id DESC LIMIT $${params.length}`,
+    params as never,
+  );
+}

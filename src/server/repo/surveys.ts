@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import type { SurveyTexts } from '../../core/survey-texts';
+import type { Queryable } from '../db/port';
+
+export interface Survey {
+  id: string;
+  workspace_id: string;
+  name: string;
+  kind: 'relational' | 'transactional';
+  journey_stage: string;
+  product_name: string;
+  default_locale: string;
+  texts: Record<string, SurveyTexts>;
+  brand_color: string;
+  public_token: string;
+  status: 'active' | 'archived';
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type SurveyInput = Pick<
+  Survey,
+  'name' | 'kind' | 'journey_stage' | 'product_name' | 'default_locale' | 'texts' | 'brand_color'
+>;
+
+const COLUMNS =
+  'id, workspace_id, name, kind, journey_stage, product_name, default_locale, texts, brand_color, public_token, status, created_at, updated_at';
+
+export function newToken(bytes = 18): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+export async function createSurvey(db: Queryable, workspaceId: string, input: SurveyInput): Promise<Survey> {
+  const rows = await db.query<Survey>(
+    `INSERT INTO survey (workspace_id, name, kind, journey_stage, product_name, default_locale, texts, brand_color, public_token)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
+    [
+      workspaceId,
+      input.name,
+      input.kind,
+      input.journey_stage,
+      input.product_name,
+      input.default_locale,
+      JSON.stringify(input.texts),
+      input.brand_color,
+      newToken(),
+    ],
+  );
+  return rows[0]!;
+}
+
+export async function getSurvey(db: Queryable, workspaceId: string, id: string): Promise<Survey | undefined> {
+  const rows = await db.query<Survey>(`SELECT ${COLUMNS} FROM survey WHERE workspace_id = $1 AND id = $2`, [
+    workspaceId,
+    id,
+  ]);
+  return rows[0];
+}
+
+export async function getSurveyByPublicToken(db: Queryable, token: string): Promise<Survey | undefined> {
+  const rows = await db.query<Survey>(`SELECT ${COLUMNS} FROM survey WHERE public_token = $1`, [token]);
+  return rows[0];
+}
+
+export async function getSurveyById(db: Queryable, id: string): Promise<Survey | undefined> {
+  const rows = await db.query<Survey>(`SELECT ${COLUMNS} FROM survey WHERE id = $1`, [id]);
+  return rows[0];
+}
+
+export async function listSurveys(
+  db: Queryable,
+  workspaceId: string,
+  filter: { status?: Survey['status'] } = {},
+): Promise<Survey[]> {
+  return db.query<Survey>(
+    `SELECT ${COLUMNS} FROM survey WHERE workspace_id = $1 AND ($2::text IS NULL OR status = $2)
+     ORDER BY created_at, id`,
+    [workspaceId, filter.status ?? null],
+  );
+}
+
+export async function updateSurvey(
+  db: Queryable,
+  workspaceId: string,
+  id: string,
+  patch: Partial<SurveyInput & { status: Survey['status'] }>,
+): Promise<Survey | undefined> {
+  const rows = await db.query<Survey>(
+    `UPDATE survey SET
+       name = coalesce($3, name), kind = coalesce($4, kind), journey_stage = coalesce($5, journey_stage),
+       product_name = coalesce($6, product_name), default_locale = coalesce($7, default_locale),
+       texts = coalesce($8::jsonb, texts), brand_color = coalesce($9, brand_color),
+       status = coalesce($10, status), updated_at = now()
+     WHERE workspace_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
+    [
+      workspaceId,
+      id,
+      patch.name ?? null,
+      patch.kind ?? null,
+      patch.journey_stage ?? null,
+      patch.product_name ?? null,
+      patch.default_locale ?? null,
+      patch.texts ? JSON.stringify(patch.texts) : null,
+      patch.brand_color ?? null,
+      patch.status ?? null,
+    ],
+  );
+  return rows[0];
+}

@@ -1,0 +1,73 @@
+import type { Queryable } from '../db/port';
+
+export interface Workspace {
+  id: string;
+  name: string;
+  time_zone: string;
+  default_locale: string;
+  industry: string | null;
+  validity_months: number;
+  /** Attributes rolled up per day for fast breakdowns (see migration 0001). */
+  segment_attributes: string[];
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS =
+  'id, name, time_zone, default_locale, industry, validity_months, segment_attributes, created_at, updated_at';
+
+export async function createWorkspace(
+  db: Queryable,
+  input: { name: string; time_zone?: string; default_locale?: string; industry?: string | null },
+): Promise<Workspace> {
+  const rows = await db.query<Workspace>(
+    `INSERT INTO workspace (name, time_zone, default_locale, industry)
+     VALUES ($1, coalesce($2, 'Europe/Berlin'), coalesce($3, 'en'), $4) RETURNING ${COLUMNS}`,
+    [input.name, input.time_zone ?? null, input.default_locale ?? null, input.industry ?? null],
+  );
+  return rows[0]!;
+}
+
+export async function getWorkspace(db: Queryable, id: string): Promise<Workspace | undefined> {
+  const rows = await db.query<Workspace>(`SELECT ${COLUMNS} FROM workspace WHERE id = $1`, [id]);
+  return rows[0];
+}
+
+export async function countWorkspaces(db: Queryable): Promise<number> {
+  const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM workspace');
+  return rows[0]!.n;
+}
+
+export async function updateWorkspace(
+  db: Queryable,
+  id: string,
+  patch: Partial<
+    Pick<
+      Workspace,
+      'name' | 'time_zone' | 'default_locale' | 'industry' | 'validity_months' | 'segment_attributes'
+    >
+  >,
+): Promise<Workspace | undefined> {
+  const rows = await db.query<Workspace>(
+    `UPDATE workspace SET
+       name = coalesce($2, name),
+       time_zone = coalesce($3, time_zone),
+       default_locale = coalesce($4, default_locale),
+       industry = CASE WHEN $5::boolean THEN $6 ELSE industry END,
+       validity_months = coalesce($7, validity_months),
+       segment_attributes = coalesce($8, segment_attributes),
+       updated_at = now()
+     WHERE id = $1 RETURNING ${COLUMNS}`,
+    [
+      id,
+      patch.name ?? null,
+      patch.time_zone ?? null,
+      patch.default_locale ?? null,
+      patch.industry !== undefined,
+      patch.industry ?? null,
+      patch.validity_months ?? null,
+      patch.segment_attributes ?? null,
+    ],
+  );
+  return rows[0];
+}

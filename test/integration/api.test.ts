@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/server/config';
+import type { Database } from '../../src/server/db/port';
+import { createApp } from '../../src/server/http/app';
+import { createApiKey } from '../../src/server/repo/api-keys';
+import { createWorkspace } from '../../src/server/repo/workspaces';
+import { databaseKinds } from './databases';
+
+// Response bodies are checked by the assertions below, not by the compiler.
+// biome-ignore lint/suspicious/noExplicitAny: see above
+const json = (res: Response): Promise<any> => res.json();
+
+for (const kind of databaseKinds()) {
+  describe(`REST API on ${kind.name}`, () => {
+    let db: Database;
+    let drop: () => Promise<void>;
+    let app: ReturnType<typeof createApp>['app'];
+    const keys: Record<'a' | 'b', string> = { a: '', b: '' };
+
+    beforeAll(async () => {
+      ({ db, drop } = await kind.create());
+      app = createApp({ config: loadConfig({}), db, clock: () => new Date() }).app;
+      for (const name of ['a', 'b'] as const) {
+        const ws = await createWorkspace(db, { name: `Workspace ${name}` });
+        keys[name] = (await createApiKey(db, ws.id, 'test')).secret;
+      }
+    });
+    afterAll(() => drop());
+
+    const call = (key: 'a' | 'b', method: string, path: string, body?: unknown) =>
+      app.request(`/api/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${keys[key]}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+
+    it('creates a survey with German and English texts and the product name', async () => {
+      const res = await call('a', 'POST', '/surveys', { name: 'Relationship', product_name: 'Taskwerk' });
+      expect(res.status).toBe(201);
+      const survey = await json(res);
+      expect(survey.texts.de.question).toContain('weiterempfehlen');
+      expect(survey.public_url).toMatch(/\/s\/[\w-]+$/);
+    });
+
+    it('stores responses, snapshots contact attributes and lists them newest first', async () => {
+      const survey = await json(await call('a', 'POST', '/surveys', { name: 'S', product_name: 'P' }));
+      const contact = await json(
+        await call('a', 'POST', '/contacts', { email: 'Ada@Example.com', attributes: { plan: 'pro' } }),
+      );
+      expect(contact.email).toBe('ada@example.com');
+      for (const score of [10, 9, 3]) {
+        const res = await call('a', 'POST', '/responses', {
+          survey_id: survey.id,
+          score,
+          contact_id: contact.id,
+        });
+        expect(res.status).toBe(201);
+      }
+      const list = await json(await call('a', 'GET', `/responses?survey_id=${survey.id}&limit=2`));
+      expect(list.data).toHaveLength(2);
+      expect(list.data[0].attributes.plan).toBe('pro');
+      expect(list.next_cursor).toBeTruthy();
+      const rest = await json(
+        await call('a', 'GET', `/responses?survey_id=${survey.id}&cursor=${list.next_cursor}`),
+      );
+      expect(rest.data).toHaveLength(1);
+      const detractors = await json(
+        await call('a', 'GET', `/responses?survey_id=${survey.id}&category=detractor`),
+      );
+      expect(detractors.data.map((r: { score: number }) => r.score)).toEqual([3]);
+    });
+
+    it('is idempotent with an idempotency key', async () => {
+      const survey = await json(await call('a', 'POST', '/surveys', { name: 'S', product_name: 'P' }));
+      const body = { survey_id: survey.id, score: 8, idempotency_key: 'k-1' };
+      const first = await call('a', 'POST', '/responses', body);
+      const second = await call('a', 'POST', '/responses', body);
+      expect(first.status).toBe(201);
+      expect(second.status).toBe(200);
+      expect((await json(second)).id).toBe((await json(first)).id);
+    });
+
+    it('answers bad input with a 4xx naming the field', async () => {
+      const survey = await json(await call('a', 'POST', '/surveys', { name: 'S', product_name: 'P' }));
+      const cases: [unknown, string | null][] = [
+        [{ survey_id: survey.id, score: 11 }, 'score'],
+        [{ survey_id: survey.id, score: 7.5 }, 'score'],
+        [{ survey_id: survey.id, score: '9' }, 'score'],
+        [{ survey_id: 'nope', score: 9 }, 'survey_id'],
+        [{ survey_id: '00000000-0000-4000-8000-000000000000', score: 9 }, 'survey_id'],
+      ];
+      for (const [body, field] of cases) {
+        const res = await call('a', 'POST', '/responses', body);
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        expect((await json(res)).error.field).toBe(field);
+      }
+      const raw = await app.request('/api/v1/responses', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${keys.a}`, 'content-type': 'application/json' },
+        body: '{"score":',
+      });
+      expect(raw.status).toBe(400);
+      expect((await json(raw)).error.code).toBe('invalid_json');
+    });
+
+    it('keeps workspaces apart', async () => {
+      const survey = await json(await call('a', 'POST', '/surveys', { name: 'Secret', product_name: 'P' }));
+      expect((await call('b', 'GET', `/surveys/${survey.id}`)).status).toBe(404);
+      expect((await call('b', 'PATCH', `/surveys/${survey.id}`, { name: 'x' })).status).toBe(404);
+      const post = await call('b', 'POST', '/responses', { survey_id: survey.id, score: 1 });
+      expect(post.status).toBe(422);
+      const listed = await json(await call('b', 'GET', '/surveys'));
+      expect(listed.data.map((s: { id: string }) => s.id)).not.toContain(survey.id);
+    });
+
+    it('rejects requests without a valid key', async () => {
+      const res = await app.request('/api/v1/surveys');
+      expect(res.status).toBe(401);
+    });
+
+    it('serves an OpenAPI 3.1 document', async () => {
+      const doc = await json(await app.request('/api/v1/openapi.json'));
+      expect(doc.openapi).toBe('3.1.0');
+      expect(doc.paths['/responses'].post.requestBody).toBeTruthy();
+    });
+  });
+}
