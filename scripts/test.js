@@ -1,0 +1,43 @@
+// Runs every test (unit + integration), once per database for the integration suite, and prints
+// the closing line "N passed, N failed". With REQUIRE_POSTGRES=1 (CI) a skipped PostgreSQL run fails.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const report = path.join(mkdtempSync(path.join(tmpdir(), 'plaudit-test-')), 'report.json');
+const run = spawnSync(
+  'npx',
+  [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    ...process.argv.slice(2),
+  ],
+  { stdio: 'inherit' },
+);
+let passed = 0;
+let failed = 0;
+let postgresTests = 0;
+try {
+  const result = JSON.parse(readFileSync(report, 'utf8'));
+  passed = result.numPassedTests;
+  failed = result.numFailedTests + (result.numRuntimeErrorTestSuites ?? 0);
+  for (const file of result.testResults) {
+    for (const t of file.assertionResults)
+      if (t.fullName.includes('on postgres') && t.status === 'passed') postgresTests++;
+  }
+} catch {
+  failed = Math.max(failed, 1);
+}
+if (process.env.REQUIRE_POSTGRES === '1' && postgresTests === 0) {
+  console.error('PostgreSQL integration run was skipped or failed: set TEST_DATABASE_URL');
+  failed++;
+}
+console.log(
+  `PostgreSQL integration tests passed: ${postgresTests}${process.env.TEST_DATABASE_URL ? '' : ' (TEST_DATABASE_URL not set)'}`,
+);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(run.status === 0 && failed === 0 ? 0 : 1);

@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../server/config';
+import { runNpsCommand } from './commands/nps';
+
+const USAGE = `Usage: plaudit <command> [options]
+
+Commands:
+  serve [--port N] [--data-dir DIR]   Start the server (embedded database unless DATABASE_URL is set)
+  migrate                             Apply database migrations and exit
+  nps <file.csv|-> [--column C]       Compute NPS with margin of error of a CSV column, offline
+
+Environment: DATABASE_URL, PORT (3000), PLAUDIT_DATA_DIR (./data), PLAUDIT_PUBLIC_URL`;
+
+/** Entry point of the `plaudit` command; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'nps':
+        return await runNpsCommand(rest, {
+          stdout: process.stdout,
+          stderr: process.stderr,
+          isTTY: Boolean(process.stderr.isTTY),
+        });
+      case 'serve': {
+        const { values } = parseArgs({
+          args: rest,
+          options: { port: { type: 'string' }, 'data-dir': { type: 'string' } },
+        });
+        const config = loadConfig(process.env, {
+          ...(values.port ? { port: Number(values.port) } : {}),
+          ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+        });
+        const { startServer } = await import('../server/main');
+        const server = await startServer(config);
+        await new Promise<void>((resolve) => {
+          for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+        });
+        await server.stop();
+        return 0;
+      }
+      case 'migrate': {
+        const config = loadConfig(process.env);
+        const { openDatabase } = await import('../server/db/open-database');
+        const { migrate } = await import('../server/db/migrate');
+        const db = await openDatabase(config);
+        const applied = await migrate(db);
+        await db.close();
+        console.log(applied.length ? `Applied migrations ${applied.join(', ')}` : 'Database is up to date');
+        return 0;
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        console.error(`Unknown command "${command}".\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+}
