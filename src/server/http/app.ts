@@ -12,6 +12,7 @@ import { registerAccountRoutes } from './routes/accounts';
 import { registerApiKeyRoutes } from './routes/api-keys';
 import { registerContactRoutes } from './routes/contacts';
 import { registerInvitationRoutes } from './routes/invitations';
+import { registerMetricsRoutes } from './routes/metrics';
 import { registerResponseRoutes } from './routes/responses';
 import { registerSurveyRoutes } from './routes/surveys';
 import { registerWorkspaceRoutes } from './routes/workspace';
@@ -83,6 +84,7 @@ export function createApp(deps: AppDeps) {
   registerContactRoutes(api, ctx);
   registerInvitationRoutes(api, ctx);
   registerResponseRoutes(api, ctx);
+  registerMetricsRoutes(api, ctx);
 
   const openApi = buildOpenApiDocument(api.routes, { serverUrl: deps.config.publicUrl + API_PREFIX });
   app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(openApi));

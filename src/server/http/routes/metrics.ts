@@ -1,0 +1,200 @@
+import { z } from 'zod';
+import { compareNps, summarize, verdictText } from '../../../core/stats';
+import { addDays, buildTrend, localDay } from '../../../core/trend';
+import { type Dimension, groupedDistributions } from '../../repo/metrics';
+import type { ResponseFilter } from '../../repo/responses';
+import { getWorkspace } from '../../repo/workspaces';
+import type { ApiRouter } from '../api-router';
+import type { AppContext } from '../app';
+import { ApiError, notFound } from '../errors';
+import { daySchema, responseFilterQuery } from '../schemas';
+import { filterFromQuery } from './responses';
+
+const sumOf = (groups: { distribution: number[] }[]) =>
+  groups.reduce((acc, g) => acc.map((v, i) => v + (g.distribution[i] ?? 0)), new Array<number>(11).fill(0));
+
+const BUILT_IN_DIMENSIONS = ['survey', 'channel', 'journey_stage'] as const;
+
+function dimensionOf(by: string): Dimension {
+  if ((BUILT_IN_DIMENSIONS as readonly string[]).includes(by)) return { kind: by as 'survey' };
+  return { kind: 'attribute', key: by.replace(/^attr\./, '') };
+}
+
+export function registerMetricsRoutes(api: ApiRouter, ctx: AppContext): void {
+  async function workspaceOf(id: string) {
+    const workspace = await getWorkspace(ctx.db, id);
+    if (!workspace) throw notFound('Workspace');
+    return workspace;
+  }
+
+  api.route(
+    {
+      method: 'get',
+      path: '/metrics/nps',
+      summary: 'NPS, category counts and shares, the 0-10 distribution and the 95% margin of error',
+      tag: 'Metrics',
+      query: responseFilterQuery,
+      responses: { 200: { description: 'The summary' } },
+    },
+    async ({ c, auth, query }) => {
+      const workspace = await workspaceOf(auth.workspaceId);
+      const filter = filterFromQuery(query);
+      const { groups, source } = await groupedDistributions(
+        ctx.db,
+        auth.workspaceId,
+        filter,
+        { kind: 'none' },
+        {
+          segmentAttributes: workspace.segment_attributes,
+        },
+      );
+      return c.json({ ...summarize(sumOf(groups)), source });
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/metrics/trend',
+      summary: 'NPS per day, week (ISO, Monday) or month in the workspace time zone; empty buckets included',
+      tag: 'Metrics',
+      query: responseFilterQuery.extend({ granularity: z.enum(['day', 'week', 'month']).default('week') }),
+      responses: { 200: { description: 'Trend points' } },
+    },
+    async ({ c, auth, query }) => {
+      const workspace = await workspaceOf(auth.workspaceId);
+      const filter = filterFromQuery(query, ['granularity']);
+      const to = filter.to ?? localDay(ctx.clock(), workspace.time_zone);
+      const from = filter.from ?? addDays(to, -364);
+      if (from > to) throw new ApiError(400, 'invalid_request', 'from: must not be after to', 'from');
+      const { groups, source } = await groupedDistributions(
+        ctx.db,
+        auth.workspaceId,
+        { ...filter, from, to },
+        { kind: 'day' },
+        { segmentAttributes: workspace.segment_attributes },
+      );
+      const rows = groups.map((g) => ({ day: g.key!, distribution: g.distribution }));
+      return c.json({
+        granularity: query.granularity,
+        from,
+        to,
+        source,
+        points: buildTrend(rows, from, to, query.granularity),
+      });
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/metrics/breakdown',
+      summary:
+        'NPS per value of a dimension (survey, channel, journey_stage or any attribute), each against the rest',
+      tag: 'Metrics',
+      query: responseFilterQuery.extend({
+        by: z.string().regex(/^(attr\.)?[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'a dimension or attribute name'),
+        min_n: z.coerce.number().int().min(1).max(100_000).default(30),
+      }),
+      responses: { 200: { description: 'Segments, largest first' } },
+    },
+    async ({ c, auth, query }) => {
+      const workspace = await workspaceOf(auth.workspaceId);
+      const filter = filterFromQuery(query, ['by', 'min_n']);
+      const dimension = dimensionOf(query.by);
+      const { groups, source } = await groupedDistributions(ctx.db, auth.workspaceId, filter, dimension, {
+        segmentAttributes: workspace.segment_attributes,
+      });
+      const total = sumOf(groups);
+      const segments = groups
+        .map((g) => {
+          const rest = total.map((v, i) => v - (g.distribution[i] ?? 0));
+          const comparison = compareNps(g.distribution, rest, { minN: query.min_n });
+          return {
+            value: g.key,
+            ...summarize(g.distribution),
+            vs_rest: {
+              difference: comparison.difference,
+              z: comparison.z,
+              p_value: comparison.pValue,
+              significant: comparison.significant,
+              verdict: comparison.verdict,
+            },
+          };
+        })
+        .sort((a, b) => b.n - a.n);
+      return c.json({ by: query.by, source, total: summarize(total), segments });
+    },
+  );
+
+  const filterBody = z.strictObject({
+    survey_id: z.array(z.uuid()).optional(),
+    from: daySchema.optional(),
+    to: daySchema.optional(),
+    channel: z.array(z.string().max(40)).optional(),
+    attributes: z.record(z.string().max(64), z.string().max(500)).optional(),
+  });
+
+  api.route(
+    {
+      method: 'post',
+      path: '/metrics/compare',
+      summary:
+        'Compare two periods or two segments: z-test of the NPS difference with a verdict; the baseline defaults to the previous period of equal length',
+      tag: 'Metrics',
+      body: z.strictObject({
+        current: filterBody,
+        baseline: filterBody.optional(),
+        min_n: z.number().int().min(1).max(100_000).default(30),
+        locale: z.enum(['de', 'en']).default('en'),
+      }),
+      responses: { 200: { description: 'The comparison' } },
+    },
+    async ({ c, auth, body }) => {
+      const workspace = await workspaceOf(auth.workspaceId);
+      let baseline: ResponseFilter | undefined = body.baseline;
+      if (!baseline) {
+        const { from, to } = body.current;
+        if (!from || !to) {
+          throw new ApiError(
+            400,
+            'invalid_request',
+            'baseline: give a baseline, or current.from and current.to',
+            'baseline',
+          );
+        }
+        const days = Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
+        baseline = { ...body.current, from: addDays(from, -days), to: addDays(from, -1) };
+      }
+      const distributionOf = async (filter: ResponseFilter) =>
+        sumOf(
+          (
+            await groupedDistributions(
+              ctx.db,
+              auth.workspaceId,
+              filter,
+              { kind: 'none' },
+              {
+                segmentAttributes: workspace.segment_attributes,
+              },
+            )
+          ).groups,
+        );
+      const comparison = compareNps(await distributionOf(body.current), await distributionOf(baseline), {
+        minN: body.min_n,
+      });
+      return c.json({
+        current: { filter: body.current, ...comparison.current },
+        baseline: { filter: baseline, ...comparison.baseline },
+        difference: comparison.difference,
+        standard_error: comparison.standardError,
+        z: comparison.z,
+        p_value: comparison.pValue,
+        significant: comparison.significant,
+        verdict: comparison.verdict,
+        verdict_text: verdictText(comparison, body.locale),
+        min_n: comparison.minN,
+      });
+    },
+  );
+}
