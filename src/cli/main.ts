@@ -5,7 +5,9 @@ import { runNpsCommand } from './commands/nps';
 const USAGE = `Usage: plaudit <command> [options]
 
 Commands:
-  serve [--port N] [--data-dir DIR]   Start the server (embedded database unless DATABASE_URL is set)
+  serve [--port N] [--data-dir DIR] [--no-demo]
+                                      Start the server (embedded database unless DATABASE_URL is set);
+                                      an empty database gets demo data unless --no-demo
   migrate                             Apply database migrations and exit
   nps <file.csv|-> [--column C]       Compute NPS with margin of error of a CSV column, offline
 
@@ -25,14 +27,18 @@ export async function main(argv: string[]): Promise<number> {
       case 'serve': {
         const { values } = parseArgs({
           args: rest,
-          options: { port: { type: 'string' }, 'data-dir': { type: 'string' } },
+          options: {
+            port: { type: 'string' },
+            'data-dir': { type: 'string' },
+            'no-demo': { type: 'boolean' },
+          },
         });
         const config = loadConfig(process.env, {
           ...(values.port ? { port: Number(values.port) } : {}),
           ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
         });
         const { startServer } = await import('../server/main');
-        const server = await startServer(config);
+        const server = await startServer(config, { demo: !values['no-demo'] });
         await new Promise<void>((resolve) => {
           for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
         });

@@ -2,21 +2,34 @@ import { serve } from '@hono/node-server';
 import type { Config } from './config';
 import { migrate } from './db/migrate';
 import { openDatabase } from './db/open-database';
+import { loadDemoData } from './demo/load-demo-data';
 import { createApp } from './http/app';
 import { createApiKey } from './repo/api-keys';
 import { countWorkspaces, createWorkspace } from './repo/workspaces';
 
 /**
  * Composition root: opens the database, applies migrations, creates the first workspace and key
- * on an empty database (the key is printed this once and stored only hashed), then listens.
+ * (or the demo workspace) on an empty database; the key is printed this once and stored only
+ * hashed. Then listens.
  */
-export async function startServer(config: Config, log: (line: string) => void = console.log) {
+export async function startServer(
+  config: Config,
+  options: { demo: boolean } = { demo: false },
+  log: (line: string) => void = console.log,
+) {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrate(db);
   if ((await countWorkspaces(db)) === 0) {
-    const workspace = await createWorkspace(db, { name: 'My workspace' });
-    const { secret } = await createApiKey(db, workspace.id, 'First key');
-    log(`Created workspace "${workspace.name}". Its API key (shown only now, keep it safe):\n  ${secret}`);
+    if (options.demo) {
+      log('Empty database: loading two years of demo data …');
+      const demo = await loadDemoData(db, { now: new Date() });
+      log(`Demo workspace "${demo.workspace.name}" with ${demo.responses} responses.`);
+      log(`Its API key (shown only now, stored hashed):\n  ${demo.secret}`);
+    } else {
+      const workspace = await createWorkspace(db, { name: 'My workspace' });
+      const { secret } = await createApiKey(db, workspace.id, 'First key');
+      log(`Created workspace "${workspace.name}". Its API key (shown only now, keep it safe):\n  ${secret}`);
+    }
   }
   const { app, close } = createApp({ config, db, clock: () => new Date() });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });

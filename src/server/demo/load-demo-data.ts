@@ -1,0 +1,102 @@
+import type { Database } from '../db/port';
+import { upsertAccount } from '../repo/accounts';
+import { createApiKey } from '../repo/api-keys';
+import { upsertContacts } from '../repo/contacts';
+import { insertResponses, type NewResponse } from '../repo/responses';
+import { createSurvey } from '../repo/surveys';
+import { createWorkspace, type Workspace } from '../repo/workspaces';
+import { generateDemoData } from './generate-demo-data';
+
+/**
+ * Creates a demo workspace filled with two years of generated responses and returns it with a
+ * fresh API key. Each response carries the release that was current when it was given, so the
+ * dip after "Release 4.0" can be found as a segment.
+ */
+export async function loadDemoData(
+  db: Database,
+  options: { now: Date; seed?: number; onProgress?: (done: number, total: number) => void },
+): Promise<{ workspace: Workspace; secret: string; responses: number }> {
+  const data = generateDemoData({ now: options.now, seed: options.seed });
+  const workspace = await createWorkspace(db, {
+    name: 'Taskwerk (demo)',
+    time_zone: 'Europe/Berlin',
+    default_locale: 'de',
+  });
+  const { secret } = await createApiKey(db, workspace.id, 'Demo key');
+
+  const surveyIds = new Map<string, string>();
+  for (const s of data.surveys) {
+    const texts = Object.fromEntries(
+      Object.entries(s.texts).map(([locale, t]) => [
+        locale,
+        { question: t.question, follow_up: t.followUp, thank_you: t.thankYou },
+      ]),
+    );
+    const survey = await createSurvey(db, workspace.id, {
+      name: s.name,
+      kind: s.kind,
+      journey_stage: s.journeyStage,
+      product_name: s.productName,
+      default_locale: s.defaultLocale,
+      texts,
+      brand_color: s.brandColor,
+    });
+    surveyIds.set(s.key, survey.id);
+  }
+  const accountIds = new Map<string, string>();
+  for (const a of data.accounts) {
+    const account = await upsertAccount(db, workspace.id, {
+      external_id: a.externalId,
+      name: a.name,
+      revenue: a.revenue,
+      attributes: a.attributes,
+    });
+    accountIds.set(a.key, account.id);
+  }
+  const contactIds = await upsertContacts(
+    db,
+    workspace.id,
+    data.contacts.map((c) => ({
+      email: c.email,
+      external_id: c.externalId,
+      name: c.name,
+      locale: c.locale,
+      time_zone: c.timeZone,
+      account_id: c.accountKey ? (accountIds.get(c.accountKey) ?? null) : null,
+      attributes: c.attributes,
+    })),
+  );
+  const contactByKey = new Map(data.contacts.map((c, i) => [c.key, contactIds[i]!]));
+  const releases = [...data.releases].sort((a, b) => a.day.localeCompare(b.day));
+  const releaseAt = (when: Date) => {
+    const day = when.toISOString().slice(0, 10);
+    let current: string | null = null;
+    for (const r of releases) if (r.day <= day) current = r.name;
+    return current;
+  };
+
+  const total = data.responses.length;
+  for (let start = 0; start < total; start += 1000) {
+    const batch: NewResponse[] = data.responses.slice(start, start + 1000).map((r, i) => {
+      const release = releaseAt(r.createdAt);
+      return {
+        workspace_id: workspace.id,
+        survey_id: surveyIds.get(r.surveyKey)!,
+        contact_id: r.contactKey ? (contactByKey.get(r.contactKey) ?? null) : null,
+        invitation_id: null,
+        score: r.score,
+        comment: r.comment,
+        locale: r.locale,
+        channel: r.channel,
+        properties: release ? { release } : ({} as Record<string, string>),
+        idempotency_key: `demo:${start + i}`,
+        edit_token: null,
+        editable_until: null,
+        created_at: r.createdAt,
+      };
+    });
+    await insertResponses(db, batch);
+    options.onProgress?.(Math.min(start + 1000, total), total);
+  }
+  return { workspace, secret, responses: total };
+}
