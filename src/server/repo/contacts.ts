@@ -159,13 +159,6 @@ export async function getContact(
   return rows[0];
 }
 
-export async function getContactsByIds(db: Queryable, workspaceId: string, ids: readonly string[]) {
-  return db.query<Contact>(
-    `SELECT ${COLUMNS} FROM contact WHERE workspace_id = $1 AND id = ANY($2::uuid[])`,
-    [workspaceId, ids],
-  );
-}
-
 export interface ContactFilter {
   email?: string;
   external_id?: string;

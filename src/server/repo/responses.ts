@@ -273,12 +273,6 @@ async function moveRollupCount(tx: Queryable, row: ResponseRow, newScore: number
   );
 }
 
-export async function markInvitationAnswered(db: Queryable, invitationId: string): Promise<void> {
-  await db.query('UPDATE invitation SET answered_at = coalesce(answered_at, now()) WHERE id = $1', [
-    invitationId,
-  ]);
-}
-
 /** The filter shared by response listing, export and metrics. Days are local to the workspace. */
 export interface ResponseFilter {
   survey_id?: string[];

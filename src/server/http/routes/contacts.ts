@@ -48,10 +48,16 @@ export const contactInput = z
 
 export type ContactRequest = z.infer<typeof contactInput>;
 
-/** Resolves the account of a contact request inside the caller's workspace, then upserts the contact. */
-export async function upsertContactFromRequest(db: Queryable, workspaceId: string, input: ContactRequest) {
-  const { account, ...contact } = input;
-  let accountId = contact.account_id ?? undefined;
+/**
+ * The account a contact request names, checked to be in the caller's workspace: an existing
+ * `account_id` (null detaches), or an `account` that is upserted. Undefined when neither is given.
+ */
+async function resolveAccountId(
+  db: Queryable,
+  workspaceId: string,
+  accountId: string | null | undefined,
+  account: z.infer<typeof accountInput> | undefined,
+): Promise<string | null | undefined> {
   if (accountId && !(await getAccount(db, workspaceId, accountId))) {
     throw new ApiError(
       422,
@@ -60,12 +66,17 @@ export async function upsertContactFromRequest(db: Queryable, workspaceId: strin
       'account_id',
     );
   }
-  if (account) {
-    if (!account.external_id && !account.name) {
-      throw new ApiError(400, 'invalid_request', 'account: give a name or an external_id', 'account');
-    }
-    accountId = (await upsertAccount(db, workspaceId, account)).id;
+  if (!account) return accountId;
+  if (!account.external_id && !account.name) {
+    throw new ApiError(400, 'invalid_request', 'account: give a name or an external_id', 'account');
   }
+  return (await upsertAccount(db, workspaceId, account)).id;
+}
+
+/** Resolves the account of a contact request inside the caller's workspace, then upserts the contact. */
+export async function upsertContactFromRequest(db: Queryable, workspaceId: string, input: ContactRequest) {
+  const { account, ...contact } = input;
+  const accountId = await resolveAccountId(db, workspaceId, contact.account_id, account);
   const [id] = await upsertContacts(db, workspaceId, [{ ...contact, account_id: accountId } as ContactInput]);
   return id!;
 }
@@ -150,16 +161,7 @@ export function registerContactRoutes(api: ApiRouter, ctx: AppContext): void {
     async ({ c, auth, params, body }) => {
       const contact = await ctx.db.transaction(async (tx) => {
         const { account, ...patch } = body;
-        let accountId = patch.account_id;
-        if (accountId && !(await getAccount(tx, auth.workspaceId, accountId))) {
-          throw new ApiError(
-            422,
-            'unknown_reference',
-            'account_id: no such account in this workspace',
-            'account_id',
-          );
-        }
-        if (account) accountId = (await upsertAccount(tx, auth.workspaceId, account)).id;
+        const accountId = await resolveAccountId(tx, auth.workspaceId, patch.account_id, account);
         const updated = await updateContact(tx, auth.workspaceId, params.id, {
           ...patch,
           account_id: accountId,
