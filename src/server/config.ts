@@ -12,6 +12,8 @@ export interface Config {
   readonly publicUrl: string;
   /** Requests per minute per IP on the public survey pages. */
   readonly publicRateLimit: number;
+  /** Reverse proxies in front of Plaudit whose `X-Forwarded-For` entry names the client (0: none). */
+  readonly trustProxy: number;
   readonly logRequests: boolean;
 }
 
@@ -26,6 +28,11 @@ const envSchema = z.object({
   PLAUDIT_DATA_DIR: z.string().default('./data'),
   PLAUDIT_PUBLIC_URL: z.url().optional(),
   PLAUDIT_PUBLIC_RATE_LIMIT: z.coerce.number().int().positive().default(120),
+  PLAUDIT_TRUST_PROXY: z
+    .string()
+    .regex(/^(?:[0-9]|true|false)$/, 'must be a number of proxies (0-9), true (1) or false (0)')
+    .default('0')
+    .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v))),
   PLAUDIT_LOG_REQUESTS: z.enum(['0', '1', 'true', 'false']).default('0'),
 });
 
@@ -50,6 +57,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
       '',
     ),
     publicRateLimit: overrides.publicRateLimit ?? e.PLAUDIT_PUBLIC_RATE_LIMIT,
+    trustProxy: overrides.trustProxy ?? e.PLAUDIT_TRUST_PROXY,
     logRequests:
       overrides.logRequests ?? (e.PLAUDIT_LOG_REQUESTS === '1' || e.PLAUDIT_LOG_REQUESTS === 'true'),
   };
