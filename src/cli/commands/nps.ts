@@ -6,13 +6,12 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { pipeline, Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { CsvError, parse } from 'csv-parse';
+import { CsvError } from 'csv-parse';
 import { emptyDistribution } from '../../core/nps';
 import { type NpsSummary, SMALL_SAMPLE_THRESHOLD, summarize } from '../../core/stats';
+import { type CsvRecord, delimiterFromName, openCsv, parseScore } from '../../csv/csv-records';
 
 /** Options of `computeNpsOfCsv`. */
 export interface NpsCsvOptions {
@@ -50,56 +49,9 @@ export class NpsCsvError extends Error {
 
 /** Header names taken as the score column without looking at the values (compared lower-case). */
 const SCORE_HEADERS = new Set(['score', 'nps', 'rating', 'bewertung', 'punkte', 'wert']);
-const DELIMITER_CANDIDATES = [',', ';', '\t'] as const;
 /** Rows looked at to find a score column by its values; bounded, so memory stays constant. */
 const SNIFF_ROWS = 100;
 const MAX_INVALID_SAMPLES = 10;
-/** Stop looking for the end of the header line after this much text and decide with what we have. */
-const HEADER_PEEK_LIMIT = 1 << 20;
-
-/**
- * A score as exported by spreadsheets and data tools: an integer 0-10, optionally written with a
- * zero fraction ("9.0", "9,0"), which is what pandas writes for an integer column with gaps.
- */
-const SCORE_TEXT = /^(\d{1,2})(?:[.,]0+)?$/;
-
-function parseScore(text: string): number | null {
-  const match = SCORE_TEXT.exec(text);
-  if (match === null) return null;
-  const score = Number(match[1]);
-  return score <= 10 ? score : null;
-}
-
-/** The first line of `text` outside quoted fields, or null when it has not ended yet. */
-function firstLineOf(text: string): string | null {
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (char === '"') quoted = !quoted;
-    else if (!quoted && (char === '\n' || char === '\r')) return text.slice(0, i);
-  }
-  return null;
-}
-
-/**
- * The candidate occurring most often outside quotes in the header line; ties go to the earlier
- * candidate, and a one-column header means comma. The header decides, not the data, because free-
- * text comments and German decimals ("7,5") put commas into the rows of semicolon files.
- */
-function detectDelimiter(headerLine: string): string {
-  const counts = new Map<string, number>(DELIMITER_CANDIDATES.map((d) => [d, 0]));
-  let quoted = false;
-  for (const char of headerLine) {
-    if (char === '"') quoted = !quoted;
-    else if (!quoted && counts.has(char)) counts.set(char, counts.get(char)! + 1);
-  }
-  let best: string = ',';
-  for (const candidate of DELIMITER_CANDIDATES) {
-    if (counts.get(candidate)! > counts.get(best)!) best = candidate;
-  }
-  return best;
-}
-
 function describeHeaders(header: readonly string[]): string {
   return header.map((name, i) => `${i + 1}: ${name === '' ? '(empty)' : JSON.stringify(name)}`).join(', ');
 }
@@ -125,11 +77,7 @@ function resolveColumn(header: readonly string[], column: string | undefined): n
   );
 }
 
-interface ParsedRow {
-  fields: string[];
-  /** 1-based line of the file on which the record starts. */
-  line: number;
-}
+type ParsedRow = CsvRecord;
 
 /** The first column whose non-empty values in `rows` are all scores (and that has some). */
 function sniffScoreColumn(header: readonly string[], rows: readonly ParsedRow[]): number {
@@ -153,20 +101,6 @@ function sniffScoreColumn(header: readonly string[], rows: readonly ParsedRow[])
       `0-10); choose one with --column. Available: ${describeHeaders(header)}`,
     'no-score-column',
   );
-}
-
-/** Lines a record spans: one, plus the line breaks inside its quoted fields. */
-function linesOf(fields: readonly string[]): number {
-  let lines = 1;
-  for (const field of fields) {
-    for (let i = field.indexOf('\n'); i >= 0; i = field.indexOf('\n', i + 1)) lines++;
-  }
-  return lines;
-}
-
-/** What csv-parse yields for an empty line when it is not told to skip them. */
-function isEmptyLine(fields: readonly string[]): boolean {
-  return fields.length === 1 && fields[0] === '';
 }
 
 function byteLengthOf(chunk: string | Buffer): number {
@@ -195,46 +129,14 @@ export async function computeNpsOfCsv(
       yield chunk;
     }
   }
-  const source = counted();
 
-  // Read just enough to see the header line, then replay it in front of the rest of the stream.
-  let delimiter = options.delimiter;
-  const head: (string | Buffer)[] = [];
-  if (delimiter === undefined) {
-    const decoder = new StringDecoder('utf8');
-    let text = '';
-    let headerLine: string | null = null;
-    while (headerLine === null && text.length < HEADER_PEEK_LIMIT) {
-      const next = await source.next();
-      if (next.done) break;
-      head.push(next.value);
-      text += typeof next.value === 'string' ? next.value : decoder.write(next.value);
-      headerLine = firstLineOf(text);
-    }
-    delimiter = detectDelimiter(headerLine ?? text);
-  }
-  async function* replayed(): AsyncGenerator<string | Buffer> {
-    yield* head;
-    yield* source;
-  }
-
-  const parser = parse({
-    delimiter,
-    bom: true,
-    // Exports often have ragged rows (a trailing comment column left out); a missing value is blank.
-    relax_column_count: true,
-    // A stray quote inside an unquoted comment (5" display) should not abort a million-row file.
-    relax_quotes: true,
-  });
-  // pipeline() forwards a read error to the parser, so the loop below rejects with it and the
-  // input is destroyed if we stop early.
-  const records = pipeline(Readable.from(replayed()), parser, () => {});
+  const reader = await openCsv(counted(), options.delimiter ? { delimiter: options.delimiter } : {});
+  const { delimiter } = reader;
 
   const distribution = emptyDistribution();
   let header: string[] | null = null;
   let column = -1;
   const sniffed: ParsedRow[] = [];
-  let nextLine = 1;
   let rows = 0;
   let invalid = 0;
   const invalidSamples: { line: number; value: string }[] = [];
@@ -254,13 +156,7 @@ export async function computeNpsOfCsv(
   };
 
   try {
-    for await (const fields of records as AsyncIterable<string[]>) {
-      const row: ParsedRow = { fields, line: nextLine };
-      nextLine += linesOf(fields);
-      // Empty lines are skipped here rather than by the parser (skip_empty_lines) so that every line
-      // passes through this count: csv-parse's own line numbers (on_record's context) would double
-      // the parse time of a large file.
-      if (isEmptyLine(fields)) continue;
+    for await (const row of reader.records) {
       if (header === null) {
         header = row.fields.map((name) => name.trim());
         column = resolveColumn(header, options.column);
@@ -318,18 +214,10 @@ const PROGRESS_MIN_BYTES = 5 * 1024 * 1024;
 /** Below this many responses the text output warns that the NPS is only a rough indication. */
 const WARN_BELOW_N = 30;
 
-const DELIMITER_NAMES: Record<string, string> = {
-  tab: '\t',
-  '\\t': '\t',
-  comma: ',',
-  semicolon: ';',
-};
-
 function delimiterOption(value: string): string {
-  const delimiter = DELIMITER_NAMES[value.toLowerCase()] ?? value;
-  if (delimiter === '' || /["\r\n]/.test(delimiter)) {
+  const delimiter = delimiterFromName(value);
+  if (delimiter === null)
     throw new UsageError(`invalid --delimiter ${JSON.stringify(value)}: use , ; or tab`);
-  }
   return delimiter;
 }
 

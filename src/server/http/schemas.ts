@@ -20,7 +20,7 @@ export const scoreSchema = z
   .min(0, 'must be an integer from 0 to 10')
   .max(10, 'must be an integer from 0 to 10');
 
-const attributeKey = z
+export const attributeKey = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'attribute names are letters, digits, _ . - (max 64)');
 

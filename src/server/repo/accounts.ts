@@ -115,3 +115,104 @@ export async function listAccounts(
   );
   return rows.map(fromRow);
 }
+
+/**
+ * Creates or updates many accounts with a fixed number of statements (CSV import): by external_id
+ * when given, else by exact name (creating one when no account has it). Missing or null fields keep
+ * their stored values (an import cell left empty clobbers nothing). Returns the account id for each input, in input order.
+ */
+export async function upsertAccounts(
+  db: Queryable,
+  workspaceId: string,
+  inputs: readonly AccountInput[],
+): Promise<string[]> {
+  const ids: string[] = new Array<string>(inputs.length);
+  // One statement may touch a row once: later inputs for the same account win field by field.
+  const byExternal = new Map<string, { input: AccountInput; at: number[] }>();
+  const byName = new Map<string, number[]>();
+  inputs.forEach((input, i) => {
+    if (input.external_id) {
+      const seen = byExternal.get(input.external_id);
+      if (!seen) byExternal.set(input.external_id, { input, at: [i] });
+      else {
+        const defined = Object.entries(input).filter(([, v]) => v !== undefined);
+        seen.input = {
+          ...seen.input,
+          ...Object.fromEntries(defined),
+          attributes: { ...seen.input.attributes, ...input.attributes },
+        };
+        seen.at.push(i);
+      }
+    } else if (input.name) {
+      byName.set(input.name, [...(byName.get(input.name) ?? []), i]);
+    } else {
+      throw new TypeError('an account needs a name or an external_id');
+    }
+  });
+
+  if (byExternal.size > 0) {
+    const merged = [...byExternal.values()].sort((a, b) =>
+      a.input.external_id! < b.input.external_id! ? -1 : 1,
+    );
+    const rows = await db.query<{ id: string; external_id: string }>(
+      `INSERT INTO account (workspace_id, external_id, name, revenue, attributes)
+       SELECT $1, u.external_id, coalesce(u.name, u.external_id), u.revenue, jsonb_strip_nulls(u.attributes)
+       FROM unnest($2::text[], $3::text[], $4::numeric[], $5::jsonb[]) AS u(external_id, name, revenue, attributes)
+       ON CONFLICT (workspace_id, external_id) DO UPDATE SET
+         name = coalesce(excluded.name, account.name),
+         revenue = CASE WHEN excluded.revenue IS NOT NULL THEN excluded.revenue ELSE account.revenue END,
+         attributes = jsonb_strip_nulls(account.attributes || excluded.attributes), updated_at = now()
+       RETURNING id, external_id`,
+      [
+        workspaceId,
+        merged.map((m) => m.input.external_id!),
+        merged.map((m) => m.input.name ?? null),
+        merged.map((m) => m.input.revenue ?? null),
+        merged.map((m) => JSON.stringify(m.input.attributes ?? {})),
+      ],
+    );
+    const idOf = new Map(rows.map((r) => [r.external_id, r.id]));
+    for (const m of merged) for (const i of m.at) ids[i] = idOf.get(m.input.external_id!)!;
+  }
+
+  if (byName.size > 0) {
+    const names = [...byName.keys()];
+    const existing = await db.query<{ id: string; name: string }>(
+      `SELECT DISTINCT ON (name) id, name FROM account WHERE workspace_id = $1 AND name = ANY($2::text[])
+       ORDER BY name, created_at, id`,
+      [workspaceId, names],
+    );
+    const idOf = new Map(existing.map((r) => [r.name, r.id]));
+    const missing = names.filter((n) => !idOf.has(n));
+    if (missing.length > 0) {
+      const created = await db.query<{ id: string; name: string }>(
+        `INSERT INTO account (workspace_id, name) SELECT $1, n FROM unnest($2::text[]) AS n RETURNING id, name`,
+        [workspaceId, missing],
+      );
+      for (const r of created) idOf.set(r.name, r.id);
+    }
+    const updates = inputs
+      .map((input, i) => ({ input, id: idOf.get(input.name ?? '') ?? '', i }))
+      .filter((u) => !u.input.external_id && u.input.name);
+    for (const u of updates) ids[u.i] = u.id;
+    const withValues = [...new Map(updates.map((u) => [u.id, u.input])).entries()].filter(
+      ([, input]) => input.revenue !== undefined || Object.keys(input.attributes ?? {}).length > 0,
+    );
+    if (withValues.length > 0) {
+      await db.query(
+        `UPDATE account a SET
+           revenue = CASE WHEN u.revenue IS NOT NULL THEN u.revenue ELSE a.revenue END,
+           attributes = jsonb_strip_nulls(a.attributes || u.attributes), updated_at = now()
+         FROM unnest($2::uuid[], $3::numeric[], $4::jsonb[]) AS u(id, revenue, attributes)
+         WHERE a.workspace_id = $1 AND a.id = u.id`,
+        [
+          workspaceId,
+          withValues.map(([id]) => id),
+          withValues.map(([, input]) => input.revenue ?? null),
+          withValues.map(([, input]) => JSON.stringify(input.attributes ?? {})),
+        ],
+      );
+    }
+  }
+  return ids;
+}
