@@ -7,30 +7,48 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+export interface WriterOptions {
+  /** Most responses in one statement. */
+  maxBatch: number;
+  /** Statements in flight at once. */
+  concurrency: number;
+  /** How long a write waits for more responses to join it; 0 writes at once. */
+  lingerMs: number;
+}
+
+/**
+ * PostgreSQL runs in its own processes: three writes in flight keep it busy while requests queue
+ * up for the next. PGlite runs on this thread and blocks it while it writes, so requests are only
+ * read between writes; without a short pause every batch held one response (about 200/s).
+ */
+export function defaultWriterOptions(kind: Database['kind']): WriterOptions {
+  return kind === 'pglite'
+    ? { maxBatch: 1000, concurrency: 1, lingerMs: 2 }
+    : { maxBatch: 1000, concurrency: 3, lingerMs: 0 };
+}
+
 /**
  * Group commit for incoming responses. Requests wait here while a write is in flight; the next
  * write takes everything that arrived meanwhile as one multi-row statement. A response is
  * acknowledged only after its statement committed, yet the database sees a few large commits
  * per second instead of one per request. Under light load a batch is a single response, so
- * latency stays at one round trip.
+ * latency stays at one round trip (plus `lingerMs` on PGlite).
  */
 export class ResponseWriter {
   private queue: Pending[] = [];
   private inFlight = 0;
+  private lingering: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Database,
-    private readonly options: { maxBatch: number; concurrency: number } = {
-      maxBatch: 1000,
-      concurrency: db.kind === 'pglite' ? 1 : 3,
-    },
+    private readonly options: WriterOptions = defaultWriterOptions(db.kind),
   ) {}
 
   /** Resolves once the response is durably stored (or was already, for a duplicate). */
   submit(item: NewResponse): Promise<InsertedResponse> {
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      this.pump();
+      this.schedule();
     });
   }
 
@@ -39,13 +57,25 @@ export class ResponseWriter {
     while (this.queue.length > 0 || this.inFlight > 0) await new Promise((r) => setTimeout(r, 5));
   }
 
+  /** Writes at once, or after `lingerMs` so that requests still being parsed join the batch. */
+  private schedule(): void {
+    if (this.options.lingerMs === 0 || this.queue.length >= this.options.maxBatch) {
+      this.pump();
+      return;
+    }
+    this.lingering ??= setTimeout(() => {
+      this.lingering = undefined;
+      this.pump();
+    }, this.options.lingerMs);
+  }
+
   private pump(): void {
     while (this.inFlight < this.options.concurrency && this.queue.length > 0) {
       const batch = this.queue.splice(0, this.options.maxBatch);
       this.inFlight++;
       this.write(batch).finally(() => {
         this.inFlight--;
-        this.pump();
+        if (this.queue.length > 0) this.schedule();
       });
     }
   }

@@ -83,6 +83,8 @@ export interface InsertedResponse {
 export async function insertResponses(
   db: Queryable,
   items: readonly NewResponse[],
+  /** `rollups: false`: the caller updates the rollups in the same transaction (a CSV import, once per file). */
+  options: { rollups?: boolean } = {},
 ): Promise<InsertedResponse[]> {
   if (items.length === 0) return [];
   const rows = await db.query<{ id: string; ord: number }>(
@@ -111,7 +113,10 @@ export async function insertResponses(
      ), answered AS (
        UPDATE invitation i SET answered_at = coalesce(i.answered_at, now())
        FROM ins WHERE i.id = ins.invitation_id
-     ), daily AS (
+     ${
+       options.rollups === false
+         ? ''
+         : `     ), daily AS (
        INSERT INTO response_daily (workspace_id, day, survey_id, channel, score, count)
        SELECT workspace_id, day, survey_id, channel, score, count(*) FROM ins
        GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
@@ -125,12 +130,13 @@ export async function insertResponses(
        WHERE kv.value IS NOT NULL AND kv.key = ANY(w.segment_attributes)
        GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
        ON CONFLICT (workspace_id, key, day, survey_id, value, score)
-       DO UPDATE SET count = response_attribute_daily.count + excluded.count
+       DO UPDATE SET count = response_attribute_daily.count + excluded.count`
+     }
      )
-     SELECT ins.id, u.ord FROM ins JOIN u ON
-       (ins.idempotency_key IS NOT NULL AND ins.idempotency_key = u.idempotency_key AND ins.workspace_id = u.workspace_id)
-       OR (ins.invitation_id IS NOT NULL AND ins.invitation_id = u.invitation_id)
-       OR (ins.edit_token IS NOT NULL AND ins.edit_token = u.edit_token)`,
+     -- Three equi-joins (hash-joinable) rather than one join on an OR, which is quadratic in the batch.
+     SELECT ins.id, u.ord FROM ins JOIN u ON ins.idempotency_key = u.idempotency_key AND ins.workspace_id = u.workspace_id
+     UNION SELECT ins.id, u.ord FROM ins JOIN u ON ins.invitation_id = u.invitation_id
+     UNION SELECT ins.id, u.ord FROM ins JOIN u ON ins.edit_token = u.edit_token`,
     columnsOf(items),
   );
   const byOrd = new Map(rows.map((r) => [r.ord, r.id]));

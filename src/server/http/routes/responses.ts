@@ -12,7 +12,10 @@ import {
 import { getSurveyById } from '../../repo/surveys';
 import type { ApiRouter } from '../api-router';
 import type { AppContext } from '../app';
+import { checkReferences } from '../check-references';
+import { ContactBatcher } from '../contact-batcher';
 import { ApiError, notFound } from '../errors';
+import { pageSchema, responseCreatedSchema, responseSchema } from '../response-schemas';
 import {
   attributeFiltersOf,
   attributesSchema,
@@ -29,6 +32,7 @@ import {
 import { contactInput, upsertContactFromRequest } from './contacts';
 
 export const COMMENT_MAX = 5000;
+export const responseChannel = z.enum(['api', 'link', 'email', 'widget', 'sms', 'import', 'in-app', 'other']);
 
 const responseCreate = z
   .strictObject({
@@ -38,7 +42,7 @@ const responseCreate = z
     contact_id: uuid.optional(),
     contact: contactInput.optional(),
     locale: localeSchema.optional(),
-    channel: z.enum(['api', 'link', 'email', 'widget', 'sms', 'import', 'in-app', 'other']).default('api'),
+    channel: responseChannel.default('api'),
     properties: attributesSchema.optional(),
     created_at: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
     idempotency_key: z.string().min(1).max(200).optional(),
@@ -98,6 +102,9 @@ export function filterFromQuery(
 
 export function registerResponseRoutes(api: ApiRouter, ctx: AppContext): void {
   const surveys = new SurveyOwnerCache(ctx);
+  const contacts = new ContactBatcher(ctx.db, (workspaceId, input) =>
+    upsertContactFromRequest(ctx.db, workspaceId, input),
+  );
 
   api.route(
     {
@@ -107,8 +114,8 @@ export function registerResponseRoutes(api: ApiRouter, ctx: AppContext): void {
       tag: 'Responses',
       body: responseCreate,
       responses: {
-        201: { description: 'Stored' },
-        200: { description: 'Already stored with this idempotency_key' },
+        201: { description: 'Stored', schema: responseCreatedSchema },
+        200: { description: 'Already stored with this idempotency_key', schema: responseCreatedSchema },
       },
     },
     async ({ c, auth, body }) => {
@@ -117,7 +124,14 @@ export function registerResponseRoutes(api: ApiRouter, ctx: AppContext): void {
       if (contactId && !(await getContact(ctx.db, auth.workspaceId, contactId))) {
         throw new ApiError(422, 'unknown_reference', 'contact_id: no such contact', 'contact_id');
       }
-      if (body.contact) contactId = await upsertContactFromRequest(ctx.db, auth.workspaceId, body.contact);
+      if (body.contact) {
+        // A contact that names an account needs that account resolved first: the single path.
+        const { account, account_id, ...plain } = body.contact;
+        contactId =
+          account || account_id !== undefined
+            ? await upsertContactFromRequest(ctx.db, auth.workspaceId, body.contact)
+            : await contacts.upsert(auth.workspaceId, plain);
+      }
       const now = ctx.clock();
       const createdAt = body.created_at ? new Date(body.created_at) : now;
       if (createdAt.getTime() > now.getTime() + 5 * 60_000) {
@@ -160,10 +174,11 @@ export function registerResponseRoutes(api: ApiRouter, ctx: AppContext): void {
       summary: 'List responses, newest first, with filters and cursor pagination',
       tag: 'Responses',
       query: responseFilterQuery.extend(paginationQuery),
-      responses: { 200: { description: 'A page of responses' } },
+      responses: { 200: { description: 'A page of responses', schema: pageSchema(responseSchema) } },
     },
     async ({ c, auth, query }) => {
       const filter = filterFromQuery(query, ['limit', 'cursor']);
+      await checkReferences(ctx.db, auth.workspaceId, filter);
       const rows = await listResponses(ctx.db, auth.workspaceId, filter, {
         before: decodeCursor(query.cursor),
         limit: query.limit + 1,
@@ -179,7 +194,7 @@ export function registerResponseRoutes(api: ApiRouter, ctx: AppContext): void {
       summary: 'Get a response',
       tag: 'Responses',
       params: idParams,
-      responses: { 200: { description: 'The response' } },
+      responses: { 200: { description: 'The response', schema: responseSchema } },
     },
     async ({ c, auth, params }) => {
       const row = await getResponse(ctx.db, auth.workspaceId, params.id);
@@ -199,7 +214,7 @@ export function registerResponseRoutes(api: ApiRouter, ctx: AppContext): void {
         score: scoreSchema.optional(),
         comment: z.string().max(COMMENT_MAX).nullable().optional(),
       }),
-      responses: { 200: { description: 'The response' } },
+      responses: { 200: { description: 'The response', schema: responseSchema } },
     },
     async ({ c, auth, params, body }) => {
       const row = await ctx.db.transaction((tx) => updateResponse(tx, auth.workspaceId, params.id, body));
