@@ -114,6 +114,30 @@ for (const kind of databaseKinds()) {
       expect(listed.data.map((s: { id: string }) => s.id)).not.toContain(survey.id);
     });
 
+    it('pages through lists without repeating or skipping rows at page boundaries', async () => {
+      const created = new Set<string>();
+      for (let i = 0; i < 13; i++) {
+        const contact = await json(await call('a', 'POST', '/contacts', { email: `page-${i}@example.com` }));
+        created.add(contact.id);
+        const account = await json(await call('a', 'POST', '/accounts', { name: `Page ${i}` }));
+        created.add(account.id);
+      }
+      for (const list of ['/contacts', '/accounts']) {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const page = await json(
+            await call('a', 'GET', `${list}?limit=4${cursor ? `&cursor=${cursor}` : ''}`),
+          );
+          seen.push(...page.data.map((row: { id: string }) => row.id));
+          cursor = page.next_cursor;
+        } while (cursor);
+        expect(new Set(seen).size, `${list} has no repeats`).toBe(seen.length);
+        const mine = seen.filter((id) => created.has(id));
+        expect(mine.length, `${list} has every row`).toBe(13);
+      }
+    });
+
     it('rejects requests without a valid key', async () => {
       const res = await app.request('/api/v1/surveys');
       expect(res.status).toBe(401);

@@ -119,7 +119,7 @@ for (const kind of databaseKinds()) {
       const nps = await get('/metrics/nps');
       expect(nps.n).toBe(1500);
       expect(nps.nps).toBeCloseTo((100 * (nps.promoters - nps.detractors)) / nps.n, 10);
-      expect(nps.marginOfError).toBeGreaterThan(0);
+      expect(nps.margin_of_error).toBeGreaterThan(0);
       const trend = await get('/metrics/trend?granularity=week&from=2026-01-01&to=2026-06-30');
       const total = trend.points.reduce((s: number, p: { summary: { n: number } }) => s + p.summary.n, 0);
       expect(total).toBe(1500);

@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { AuthContext } from './auth';
 import { ApiError, validationError } from './errors';
 
@@ -73,12 +73,18 @@ export class ApiRouter {
     handler: Handler<z.infer<Q>, z.infer<B>, z.infer<P>>,
   ): void {
     this.routes.push({ spec: spec as unknown as RouteSpec<z.ZodType, z.ZodType, z.ZodType> });
+    // Unknown query parameters are refused rather than ignored: a typo such as `?survey=` would
+    // otherwise silently return unfiltered data. Schemas with a catch-all (attr.<name>) check theirs.
+    const querySchema =
+      spec.query instanceof z.ZodObject && spec.query._zod.def.catchall === undefined
+        ? spec.query.strict()
+        : spec.query;
     const honoPath = this.prefix + spec.path.replace(/\{(\w+)\}/g, ':$1');
     this.app.on(spec.method.toUpperCase(), honoPath, async (c) => {
       const auth = await this.authenticate(c);
       const params = spec.params ? spec.params.safeParse(c.req.param()) : undefined;
       if (params && !params.success) throw validationError(params.error, 'path');
-      const query = spec.query ? spec.query.safeParse(queryObject(c)) : undefined;
+      const query = querySchema ? querySchema.safeParse(queryObject(c)) : undefined;
       if (query && !query.success) throw validationError(query.error, 'query');
       let body: unknown;
       if (spec.body && spec.bodyType !== 'csv') {

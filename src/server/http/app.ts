@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
+import { registerSurveyPageRoutes } from '../channels/link/survey-page-routes';
 import type { Config } from '../config';
 import type { Database } from '../db/port';
 import { ResponseWriter } from '../repo/response-writer';
@@ -11,8 +12,10 @@ import { buildOpenApiDocument } from './openapi';
 import { registerAccountRoutes } from './routes/accounts';
 import { registerApiKeyRoutes } from './routes/api-keys';
 import { registerContactRoutes } from './routes/contacts';
+import { registerImportRoutes } from './routes/imports';
 import { registerInvitationRoutes } from './routes/invitations';
 import { registerMetricsRoutes } from './routes/metrics';
+import { registerResponseExportRoutes } from './routes/response-export';
 import { registerResponseRoutes } from './routes/responses';
 import { registerSurveyRoutes } from './routes/surveys';
 import { registerWorkspaceRoutes } from './routes/workspace';
@@ -71,7 +74,13 @@ export function createApp(deps: AppDeps) {
       onError: (c) =>
         c.json(errorBody('payload_too_large', `The request body is larger than ${limit} bytes`), 413),
     });
-  app.use(`${API_PREFIX}/imports/*`, tooLarge(CSV_BODY_LIMIT));
+  // CSV uploads are streamed: refuse a declared oversize body at once, and let the import count a
+  // chunked one as it reads (hono's bodyLimit would buffer a body without content-length whole).
+  app.use(`${API_PREFIX}/imports/*`, async (c, next) =>
+    Number(c.req.header('content-length') ?? 0) > CSV_BODY_LIMIT
+      ? c.json(errorBody('payload_too_large', `The request body is larger than ${CSV_BODY_LIMIT} bytes`), 413)
+      : next(),
+  );
   app.use(`${API_PREFIX}/*`, async (c, next) =>
     c.req.path.startsWith(`${API_PREFIX}/imports/`) ? next() : tooLarge(JSON_BODY_LIMIT)(c, next),
   );
@@ -83,8 +92,13 @@ export function createApp(deps: AppDeps) {
   registerAccountRoutes(api, ctx);
   registerContactRoutes(api, ctx);
   registerInvitationRoutes(api, ctx);
+  // Before the response routes: /responses/export must not be taken for /responses/{id}.
+  registerResponseExportRoutes(api, ctx);
   registerResponseRoutes(api, ctx);
+  registerImportRoutes(api, ctx);
   registerMetricsRoutes(api, ctx);
+
+  registerSurveyPageRoutes(app, ctx);
 
   const openApi = buildOpenApiDocument(api.routes, { serverUrl: deps.config.publicUrl + API_PREFIX });
   app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(openApi));
@@ -94,5 +108,5 @@ export function createApp(deps: AppDeps) {
   });
   app.get('/', (c) => c.json({ name: 'Plaudit', openapi: `${API_PREFIX}/openapi.json` }));
 
-  return { app, ctx, close: () => ctx.writer.drain() };
+  return { app, ctx, routes: api.routes, close: () => ctx.writer.drain() };
 }

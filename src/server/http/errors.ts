@@ -23,8 +23,12 @@ export function errorBody(code: string, message: string, field: string | null = 
 /** Turns the first zod issue into a 400 naming the field (dotted path, prefixed by where it was). */
 export function validationError(error: z.ZodError, where: 'body' | 'query' | 'path'): ApiError {
   const issue = error.issues[0]!;
-  const path = issue.path.map(String).join('.');
+  // An unknown key is reported on the key itself, so a typo such as `survey=` names `survey`.
+  const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+  const segments = [...issue.path.map(String), ...(unknownKey === undefined ? [] : [unknownKey])];
+  const path = segments.join('.');
   const field = path === '' ? (where === 'body' ? null : where) : path;
-  const message = field ? `${field}: ${issue.message}` : issue.message;
+  const text = unknownKey === undefined ? issue.message : 'unknown field';
+  const message = field ? `${field}: ${text}` : text;
   return new ApiError(400, 'invalid_request', message, field);
 }

@@ -3,6 +3,7 @@ import { getAccount, listAccounts, updateAccount, upsertAccount } from '../../re
 import type { ApiRouter } from '../api-router';
 import type { AppContext } from '../app';
 import { notFound } from '../errors';
+import { accountSchema, pageSchema } from '../response-schemas';
 import {
   attributesSchema,
   decodeCursor,
@@ -29,7 +30,7 @@ export function registerAccountRoutes(api: ApiRouter, ctx: AppContext): void {
       summary: 'List accounts (B2B companies)',
       tag: 'Accounts',
       query: z.object(paginationQuery),
-      responses: { 200: { description: 'A page of accounts' } },
+      responses: { 200: { description: 'A page of accounts', schema: pageSchema(accountSchema) } },
     },
     async ({ c, auth, query }) => {
       const rows = await listAccounts(ctx.db, auth.workspaceId, {
@@ -50,7 +51,7 @@ export function registerAccountRoutes(api: ApiRouter, ctx: AppContext): void {
         message: 'give a name or an external_id',
         path: ['name'],
       }),
-      responses: { 200: { description: 'The account' } },
+      responses: { 200: { description: 'The account', schema: accountSchema } },
     },
     async ({ c, auth, body }) => c.json(accountJson(await upsertAccount(ctx.db, auth.workspaceId, body))),
   );
@@ -62,7 +63,7 @@ export function registerAccountRoutes(api: ApiRouter, ctx: AppContext): void {
       summary: 'Get an account',
       tag: 'Accounts',
       params: idParams,
-      responses: { 200: { description: 'The account' } },
+      responses: { 200: { description: 'The account', schema: accountSchema } },
     },
     async ({ c, auth, params }) => {
       const account = await getAccount(ctx.db, auth.workspaceId, params.id);
@@ -79,7 +80,7 @@ export function registerAccountRoutes(api: ApiRouter, ctx: AppContext): void {
       tag: 'Accounts',
       params: idParams,
       body: accountInput,
-      responses: { 200: { description: 'The account' } },
+      responses: { 200: { description: 'The account', schema: accountSchema } },
     },
     async ({ c, auth, params, body }) => {
       const account = await updateAccount(ctx.db, auth.workspaceId, params.id, body);

@@ -11,6 +11,7 @@ import {
 import type { ApiRouter } from '../api-router';
 import type { AppContext } from '../app';
 import { ApiError, notFound } from '../errors';
+import { contactSchema, pageSchema } from '../response-schemas';
 import {
   attributeFiltersOf,
   attributesSchema,
@@ -100,7 +101,7 @@ export function registerContactRoutes(api: ApiRouter, ctx: AppContext): void {
       summary: 'List contacts; filter by email, external_id, account_id or attr.<name>=<value>',
       tag: 'Contacts',
       query: listQuery,
-      responses: { 200: { description: 'A page of contacts' } },
+      responses: { 200: { description: 'A page of contacts', schema: pageSchema(contactSchema) } },
     },
     async ({ c, auth, query }) => {
       const attributes = attributeFiltersOf(query, ['limit', 'cursor', 'email', 'external_id', 'account_id']);
@@ -121,7 +122,7 @@ export function registerContactRoutes(api: ApiRouter, ctx: AppContext): void {
       summary: 'Create or update a contact by external_id or email (attributes merge; null removes one)',
       tag: 'Contacts',
       body: contactInput,
-      responses: { 200: { description: 'The contact' } },
+      responses: { 200: { description: 'The contact', schema: contactSchema } },
     },
     async ({ c, auth, body }) => {
       const contact = await ctx.db.transaction(async (tx) => {
@@ -139,7 +140,7 @@ export function registerContactRoutes(api: ApiRouter, ctx: AppContext): void {
       summary: 'Get a contact',
       tag: 'Contacts',
       params: idParams,
-      responses: { 200: { description: 'The contact' } },
+      responses: { 200: { description: 'The contact', schema: contactSchema } },
     },
     async ({ c, auth, params }) => {
       const contact = await getContact(ctx.db, auth.workspaceId, params.id);
@@ -156,7 +157,7 @@ export function registerContactRoutes(api: ApiRouter, ctx: AppContext): void {
       tag: 'Contacts',
       params: idParams,
       body: z.strictObject(contactFields),
-      responses: { 200: { description: 'The contact' } },
+      responses: { 200: { description: 'The contact', schema: contactSchema } },
     },
     async ({ c, auth, params, body }) => {
       const contact = await ctx.db.transaction(async (tx) => {

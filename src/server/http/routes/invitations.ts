@@ -4,7 +4,9 @@ import { createInvitation, getInvitation, type Invitation, listInvitations } fro
 import { getSurvey } from '../../repo/surveys';
 import type { ApiRouter } from '../api-router';
 import type { AppContext } from '../app';
+import { checkReferences } from '../check-references';
 import { ApiError, notFound } from '../errors';
+import { invitationSchema, pageSchema } from '../response-schemas';
 import { decodeCursor, idParams, pageOf, paginationQuery, uuid } from '../schemas';
 import { contactInput, upsertContactFromRequest } from './contacts';
 
@@ -36,7 +38,7 @@ export function registerInvitationRoutes(api: ApiRouter, ctx: AppContext): void 
       summary: 'Create a personal survey link for a contact (upserted when given by email/external_id)',
       tag: 'Invitations',
       body: invitationCreate,
-      responses: { 201: { description: 'The invitation with its url' } },
+      responses: { 201: { description: 'The invitation with its url', schema: invitationSchema } },
     },
     async ({ c, auth, body }) => {
       const invitation = await ctx.db.transaction(async (tx) => {
@@ -68,9 +70,13 @@ export function registerInvitationRoutes(api: ApiRouter, ctx: AppContext): void 
       summary: 'List invitations',
       tag: 'Invitations',
       query: z.object({ ...paginationQuery, survey_id: uuid.optional(), contact_id: uuid.optional() }),
-      responses: { 200: { description: 'A page of invitations' } },
+      responses: { 200: { description: 'A page of invitations', schema: pageSchema(invitationSchema) } },
     },
     async ({ c, auth, query }) => {
+      await checkReferences(ctx.db, auth.workspaceId, {
+        survey_id: query.survey_id ? [query.survey_id] : [],
+        contact_id: query.contact_id,
+      });
       const rows = await listInvitations(
         ctx.db,
         auth.workspaceId,
@@ -88,7 +94,7 @@ export function registerInvitationRoutes(api: ApiRouter, ctx: AppContext): void 
       summary: 'Get an invitation',
       tag: 'Invitations',
       params: idParams,
-      responses: { 200: { description: 'The invitation' } },
+      responses: { 200: { description: 'The invitation', schema: invitationSchema } },
     },
     async ({ c, auth, params }) => {
       const invitation = await getInvitation(ctx.db, auth.workspaceId, params.id);

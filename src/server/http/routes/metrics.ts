@@ -6,7 +6,15 @@ import type { ResponseFilter } from '../../repo/responses';
 import { getWorkspace } from '../../repo/workspaces';
 import type { ApiRouter } from '../api-router';
 import type { AppContext } from '../app';
+import { checkReferences } from '../check-references';
 import { ApiError, notFound } from '../errors';
+import {
+  breakdownSchema,
+  compareSchema,
+  npsMetricSchema,
+  summaryJson,
+  trendSchema,
+} from '../response-schemas';
 import { daySchema, responseFilterQuery } from '../schemas';
 import { filterFromQuery } from './responses';
 
@@ -34,11 +42,12 @@ export function registerMetricsRoutes(api: ApiRouter, ctx: AppContext): void {
       summary: 'NPS, category counts and shares, the 0-10 distribution and the 95% margin of error',
       tag: 'Metrics',
       query: responseFilterQuery,
-      responses: { 200: { description: 'The summary' } },
+      responses: { 200: { description: 'The summary', schema: npsMetricSchema } },
     },
     async ({ c, auth, query }) => {
       const workspace = await workspaceOf(auth.workspaceId);
       const filter = filterFromQuery(query);
+      await checkReferences(ctx.db, auth.workspaceId, filter);
       const { groups, source } = await groupedDistributions(
         ctx.db,
         auth.workspaceId,
@@ -48,7 +57,7 @@ export function registerMetricsRoutes(api: ApiRouter, ctx: AppContext): void {
           segmentAttributes: workspace.segment_attributes,
         },
       );
-      return c.json({ ...summarize(sumOf(groups)), source });
+      return c.json({ ...summaryJson(summarize(sumOf(groups))), source });
     },
   );
 
@@ -59,11 +68,12 @@ export function registerMetricsRoutes(api: ApiRouter, ctx: AppContext): void {
       summary: 'NPS per day, week (ISO, Monday) or month in the workspace time zone; empty buckets included',
       tag: 'Metrics',
       query: responseFilterQuery.extend({ granularity: z.enum(['day', 'week', 'month']).default('week') }),
-      responses: { 200: { description: 'Trend points' } },
+      responses: { 200: { description: 'Trend points', schema: trendSchema } },
     },
     async ({ c, auth, query }) => {
       const workspace = await workspaceOf(auth.workspaceId);
       const filter = filterFromQuery(query, ['granularity']);
+      await checkReferences(ctx.db, auth.workspaceId, filter);
       const to = filter.to ?? localDay(ctx.clock(), workspace.time_zone);
       const from = filter.from ?? addDays(to, -364);
       if (from > to) throw new ApiError(400, 'invalid_request', 'from: must not be after to', 'from');
@@ -80,7 +90,10 @@ export function registerMetricsRoutes(api: ApiRouter, ctx: AppContext): void {
         from,
         to,
         source,
-        points: buildTrend(rows, from, to, query.granularity),
+        points: buildTrend(rows, from, to, query.granularity).map((p) => ({
+          bucket: p.bucket,
+          summary: summaryJson(p.summary),
+        })),
       });
     },
   );
@@ -96,11 +109,12 @@ export function registerMetricsRoutes(api: ApiRouter, ctx: AppContext): void {
         by: z.string().regex(/^(attr\.)?[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'a dimension or attribute name'),
         min_n: z.coerce.number().int().min(1).max(100_000).default(30),
       }),
-      responses: { 200: { description: 'Segments, largest first' } },
+      responses: { 200: { description: 'Segments, largest first', schema: breakdownSchema } },
     },
     async ({ c, auth, query }) => {
       const workspace = await workspaceOf(auth.workspaceId);
       const filter = filterFromQuery(query, ['by', 'min_n']);
+      await checkReferences(ctx.db, auth.workspaceId, filter);
       const dimension = dimensionOf(query.by);
       const { groups, source } = await groupedDistributions(ctx.db, auth.workspaceId, filter, dimension, {
         segmentAttributes: workspace.segment_attributes,
@@ -112,7 +126,7 @@ export function registerMetricsRoutes(api: ApiRouter, ctx: AppContext): void {
           const comparison = compareNps(g.distribution, rest, { minN: query.min_n });
           return {
             value: g.key,
-            ...summarize(g.distribution),
+            ...summaryJson(summarize(g.distribution)),
             vs_rest: {
               difference: comparison.difference,
               z: comparison.z,
@@ -123,7 +137,7 @@ export function registerMetricsRoutes(api: ApiRouter, ctx: AppContext): void {
           };
         })
         .sort((a, b) => b.n - a.n);
-      return c.json({ by: query.by, source, total: summarize(total), segments });
+      return c.json({ by: query.by, source, total: summaryJson(summarize(total)), segments });
     },
   );
 
@@ -148,10 +162,13 @@ export function registerMetricsRoutes(api: ApiRouter, ctx: AppContext): void {
         min_n: z.number().int().min(1).max(100_000).default(30),
         locale: z.enum(['de', 'en']).default('en'),
       }),
-      responses: { 200: { description: 'The comparison' } },
+      responses: { 200: { description: 'The comparison', schema: compareSchema } },
     },
     async ({ c, auth, body }) => {
       const workspace = await workspaceOf(auth.workspaceId);
+      await checkReferences(ctx.db, auth.workspaceId, {
+        survey_id: [...(body.current.survey_id ?? []), ...(body.baseline?.survey_id ?? [])],
+      });
       let baseline: ResponseFilter | undefined = body.baseline;
       if (!baseline) {
         const { from, to } = body.current;
@@ -184,8 +201,8 @@ export function registerMetricsRoutes(api: ApiRouter, ctx: AppContext): void {
         minN: body.min_n,
       });
       return c.json({
-        current: { filter: body.current, ...comparison.current },
-        baseline: { filter: baseline, ...comparison.baseline },
+        current: { filter: body.current, ...summaryJson(comparison.current) },
+        baseline: { filter: baseline, ...summaryJson(comparison.baseline) },
         difference: comparison.difference,
         standard_error: comparison.standardError,
         z: comparison.z,

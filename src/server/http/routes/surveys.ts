@@ -5,6 +5,7 @@ import { createSurvey, getSurvey, listSurveys, type Survey, updateSurvey } from 
 import type { ApiRouter } from '../api-router';
 import type { AppContext } from '../app';
 import { ApiError, notFound } from '../errors';
+import { surveySchema } from '../response-schemas';
 import { hexColor, idParams, localeSchema } from '../schemas';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -95,7 +96,7 @@ export function registerSurveyRoutes(api: ApiRouter, ctx: AppContext): void {
       summary: 'List surveys',
       tag: 'Surveys',
       query: z.object({ status: z.enum(['active', 'archived']).optional() }),
-      responses: { 200: { description: 'Surveys' } },
+      responses: { 200: { description: 'Surveys', schema: z.object({ data: z.array(surveySchema) }) } },
     },
     async ({ c, auth, query }) =>
       c.json({ data: (await listSurveys(ctx.db, auth.workspaceId, query)).map((s) => surveyJson(ctx, s)) }),
@@ -108,7 +109,7 @@ export function registerSurveyRoutes(api: ApiRouter, ctx: AppContext): void {
       summary: 'Create an NPS survey (texts default to the built-in German and English ones)',
       tag: 'Surveys',
       body: surveyCreate,
-      responses: { 201: { description: 'The survey, with its public link' } },
+      responses: { 201: { description: 'The survey, with its public link', schema: surveySchema } },
     },
     async ({ c, auth, body }) => {
       const texts = resolveTexts(body.texts, body.default_locale);
@@ -124,7 +125,7 @@ export function registerSurveyRoutes(api: ApiRouter, ctx: AppContext): void {
       summary: 'Get a survey',
       tag: 'Surveys',
       params: idParams,
-      responses: { 200: { description: 'The survey' } },
+      responses: { 200: { description: 'The survey', schema: surveySchema } },
     },
     async ({ c, auth, params }) => {
       const survey = await getSurvey(ctx.db, auth.workspaceId, params.id);
@@ -141,7 +142,7 @@ export function registerSurveyRoutes(api: ApiRouter, ctx: AppContext): void {
       tag: 'Surveys',
       params: idParams,
       body: surveyPatch,
-      responses: { 200: { description: 'The updated survey' } },
+      responses: { 200: { description: 'The updated survey', schema: surveySchema } },
     },
     async ({ c, auth, params, body }) => {
       const survey = await ctx.db.transaction(async (tx) => {

@@ -1,19 +1,12 @@
 import { z } from 'zod';
+import { isTimeZone } from '../../../core/trend';
 import { rebuildRollups } from '../../repo/metrics';
 import { getWorkspace, updateWorkspace } from '../../repo/workspaces';
 import type { ApiRouter } from '../api-router';
 import type { AppContext } from '../app';
 import { ApiError, notFound } from '../errors';
+import { workspaceSchema } from '../response-schemas';
 import { localeSchema } from '../schemas';
-
-export function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export const timeZoneSchema = z
   .string()
@@ -45,7 +38,7 @@ export function registerWorkspaceRoutes(api: ApiRouter, ctx: AppContext): void {
       path: '/workspace',
       summary: 'The workspace of the API key',
       tag: 'Workspace',
-      responses: { 200: { description: 'The workspace' } },
+      responses: { 200: { description: 'The workspace', schema: workspaceSchema } },
     },
     async ({ c, auth }) => c.json(await readWorkspace(ctx, auth.workspaceId)),
   );
@@ -57,7 +50,7 @@ export function registerWorkspaceRoutes(api: ApiRouter, ctx: AppContext): void {
       summary: 'Change workspace settings (changing time zone or segment attributes rebuilds the rollups)',
       tag: 'Workspace',
       body: workspacePatch,
-      responses: { 200: { description: 'The updated workspace' } },
+      responses: { 200: { description: 'The updated workspace', schema: workspaceSchema } },
     },
     async ({ c, auth, body }) => {
       if (Object.keys(body).length === 0)

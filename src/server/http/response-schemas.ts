@@ -1,0 +1,248 @@
+/**
+ * The shapes of the API's answers. They document the responses in the OpenAPI document, and the
+ * contract test parses every 2xx answer with them, so the documentation cannot drift from the code.
+ */
+import { z } from 'zod';
+import type { NpsInterval, NpsSummary } from '../../core/stats';
+
+const id = z.uuid();
+const timestamp = z.iso.datetime({ offset: true });
+const nullableTimestamp = timestamp.nullable();
+const attributes = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+
+/** A page of a keyset-paginated list: pass `next_cursor` as `cursor` for the next page. */
+export const pageSchema = <T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), next_cursor: z.string().nullable() });
+
+export const workspaceSchema = z.object({
+  id,
+  name: z.string(),
+  time_zone: z.string(),
+  default_locale: z.string(),
+  industry: z.string().nullable(),
+  validity_months: z.number().int(),
+  segment_attributes: z.array(z.string()),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+export const apiKeySchema = z.object({
+  id,
+  name: z.string(),
+  prefix: z.string().describe('The first characters of the secret, to recognise a key'),
+  created_at: timestamp,
+  last_used_at: nullableTimestamp,
+  revoked_at: nullableTimestamp,
+});
+
+export const surveyTextsSchema = z.object({
+  question: z.string(),
+  follow_up: z.string(),
+  follow_up_by_category: z.partialRecord(z.enum(['promoter', 'passive', 'detractor']), z.string()).optional(),
+  thank_you: z.string(),
+});
+
+export const surveySchema = z.object({
+  id,
+  name: z.string(),
+  kind: z.enum(['relational', 'transactional']),
+  journey_stage: z.string(),
+  product_name: z.string(),
+  default_locale: z.string(),
+  texts: z.record(z.string(), surveyTextsSchema),
+  brand_color: z.string(),
+  public_token: z.string(),
+  public_url: z.url().describe('The public survey link: every visitor may answer'),
+  status: z.enum(['active', 'archived']),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+export const accountSchema = z.object({
+  id,
+  external_id: z.string().nullable(),
+  name: z.string(),
+  revenue: z.number().nullable(),
+  attributes,
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+export const contactSchema = z.object({
+  id,
+  email: z.string().nullable(),
+  external_id: z.string().nullable(),
+  name: z.string().nullable(),
+  locale: z.string().nullable(),
+  time_zone: z.string().nullable(),
+  account_id: id.nullable(),
+  attributes,
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+export const invitationSchema = z.object({
+  id,
+  survey_id: id,
+  contact_id: id,
+  token: z.string(),
+  url: z.url().describe('The personal survey link of the contact'),
+  channel: z.string(),
+  expires_at: timestamp,
+  answered_at: nullableTimestamp,
+  created_at: timestamp,
+});
+
+const category = z.enum(['promoter', 'passive', 'detractor']);
+
+export const responseSchema = z.object({
+  id,
+  survey_id: id,
+  contact_id: id.nullable(),
+  account_id: id.nullable(),
+  invitation_id: id.nullable(),
+  score: z.number().int().min(0).max(10),
+  category,
+  comment: z.string().nullable(),
+  locale: z.string().nullable(),
+  channel: z.string(),
+  attributes: attributes.describe("Snapshot of the contact's and account's attributes at answer time"),
+  editable_until: nullableTimestamp,
+  day: z.string().describe('The local day in the workspace time zone, YYYY-MM-DD'),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+export const responseCreatedSchema = z.object({
+  id,
+  survey_id: id,
+  score: z.number().int(),
+  category,
+  created_at: timestamp,
+  duplicate: z.boolean().describe('true when the idempotency_key had been used: nothing new was stored'),
+});
+
+const intervalSchema = z.object({
+  method: z.enum(['wald', 'adjusted-wald']),
+  estimate: z.number(),
+  standard_error: z.number(),
+  margin_of_error: z.number(),
+  low: z.number(),
+  high: z.number(),
+});
+
+export const summarySchema = z.object({
+  n: z.number().int(),
+  promoters: z.number().int(),
+  passives: z.number().int(),
+  detractors: z.number().int(),
+  promoter_pct: z.number(),
+  passive_pct: z.number(),
+  detractor_pct: z.number(),
+  nps: z.number().nullable().describe('Exact NPS in [-100, 100]; null without responses'),
+  nps_rounded: z.number().int().nullable(),
+  margin_of_error: z.number().nullable().describe('95% margin of error of the recommended interval'),
+  interval: intervalSchema.nullable().describe('The recommended 95% interval (adjusted-Wald below 100)'),
+  wald: intervalSchema.nullable(),
+  adjusted_wald: intervalSchema.nullable(),
+  distribution: z.array(z.number().int()).length(11).describe('Counts of the scores 0..10'),
+});
+
+function intervalJson(interval: NpsInterval | null): z.infer<typeof intervalSchema> | null {
+  if (!interval) return null;
+  return {
+    method: interval.method,
+    estimate: interval.estimate,
+    standard_error: interval.standardError,
+    margin_of_error: interval.marginOfError,
+    low: interval.low,
+    high: interval.high,
+  };
+}
+
+/** The engine's summary in the API's snake_case. */
+export function summaryJson(summary: NpsSummary): z.infer<typeof summarySchema> {
+  return {
+    n: summary.n,
+    promoters: summary.promoters,
+    passives: summary.passives,
+    detractors: summary.detractors,
+    promoter_pct: summary.promoterPct,
+    passive_pct: summary.passivePct,
+    detractor_pct: summary.detractorPct,
+    nps: summary.nps,
+    nps_rounded: summary.npsRounded,
+    margin_of_error: summary.marginOfError,
+    interval: intervalJson(summary.interval),
+    wald: intervalJson(summary.wald),
+    adjusted_wald: intervalJson(summary.adjustedWald),
+    distribution: summary.distribution,
+  };
+}
+
+const source = z.enum(['rollup', 'raw']).describe('Whether a rollup or the raw responses answered');
+const verdict = z.enum(['increase', 'decrease', 'no-significant-change', 'too-few-responses']);
+
+export const npsMetricSchema = summarySchema.extend({ source });
+
+export const trendSchema = z.object({
+  granularity: z.enum(['day', 'week', 'month']),
+  from: z.string(),
+  to: z.string(),
+  source,
+  points: z.array(z.object({ bucket: z.string(), summary: summarySchema })),
+});
+
+const comparisonFields = {
+  difference: z.number().nullable(),
+  z: z.number().nullable(),
+  p_value: z.number().nullable(),
+  significant: z.boolean(),
+  verdict,
+};
+
+export const breakdownSchema = z.object({
+  by: z.string(),
+  source,
+  total: summarySchema,
+  segments: z.array(
+    summarySchema.extend({
+      value: z.string().nullable(),
+      vs_rest: z.object(comparisonFields).describe('This segment against all other responses'),
+    }),
+  ),
+});
+
+export const compareSchema = z.object({
+  current: summarySchema.extend({ filter: z.record(z.string(), z.unknown()) }),
+  baseline: summarySchema.extend({ filter: z.record(z.string(), z.unknown()) }),
+  ...comparisonFields,
+  standard_error: z.number().nullable(),
+  verdict_text: z.string(),
+  min_n: z.number().int(),
+});
+
+const rowErrorSchema = z.object({
+  line: z.number().int().describe('Physical line in the file; the header is line 1'),
+  field: z.string().nullable().describe('The column'),
+  code: z.string(),
+  message: z.string(),
+});
+
+export const importResultSchema = z.object({
+  mode: z.enum(['atomic', 'partial']),
+  dry_run: z.boolean(),
+  delimiter: z.string(),
+  rows_read: z.number().int(),
+  valid: z.number().int(),
+  skipped: z.number().int(),
+  imported: z.object({ inserted: z.number().int(), updated: z.number().int(), unchanged: z.number().int() }),
+  error_count: z.number().int(),
+  errors: z.array(rowErrorSchema).describe('The first 100 row errors'),
+  committed: z.boolean(),
+});
+
+/** An atomic import refused for bad rows: the usual error envelope plus the row report. */
+export const importRefusedSchema = importResultSchema.extend({
+  error: z.object({ code: z.literal('invalid_rows'), message: z.string(), field: z.string().nullable() }),
+});
