@@ -1,5 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../server/config';
+import { DataDirInUseError } from '../server/db/data-dir-lock';
+import { runExportCommand } from './commands/export';
+import { runImportCommand } from './commands/import';
 import { runNpsCommand } from './commands/nps';
 
 const USAGE = `Usage: plaudit <command> [options]
@@ -9,9 +12,20 @@ Commands:
                                       Start the server (embedded database unless DATABASE_URL is set);
                                       an empty database gets demo data unless --no-demo
   migrate                             Apply database migrations and exit
+  demo [--seed N]                     Add a workspace of demo data (two years of responses); prints its key
+  workspace create --name N           Create a workspace and print its first API key (once)
+  workspace list                      List the workspaces
   nps <file.csv|-> [--column C]       Compute NPS with margin of error of a CSV column, offline
+  import contacts <file.csv> [--partial] [--dry-run] [--delimiter X]
+  import responses <file.csv> [--survey ID] [--partial] [--dry-run] [--delimiter X]
+                                      Stream a CSV file to the running server's import API
+  export responses [--out FILE] [--survey ID] [--from D] [--to D] [--category C] [--attr key=value …]
+                                      Write responses as CSV from the running server
+                                      (import/export: --url, default PLAUDIT_URL or
+                                      http://localhost:3000; --key, default PLAUDIT_API_KEY)
 
-Environment: DATABASE_URL, PORT (3000), PLAUDIT_DATA_DIR (./data), PLAUDIT_PUBLIC_URL`;
+Environment: DATABASE_URL, PORT (3000), PLAUDIT_DATA_DIR (./data), PLAUDIT_PUBLIC_URL,
+PLAUDIT_URL and PLAUDIT_API_KEY (import, export)`;
 
 /** Entry point of the `plaudit` command; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -24,6 +38,16 @@ export async function main(argv: string[]): Promise<number> {
           stderr: process.stderr,
           isTTY: Boolean(process.stderr.isTTY),
         });
+      case 'import':
+      case 'export': {
+        const io = {
+          stdout: process.stdout,
+          stderr: process.stderr,
+          isTTY: Boolean(process.stderr.isTTY),
+          env: { url: process.env.PLAUDIT_URL, key: process.env.PLAUDIT_API_KEY },
+        };
+        return command === 'import' ? await runImportCommand(rest, io) : await runExportCommand(rest, io);
+      }
       case 'serve': {
         const { values } = parseArgs({
           args: rest,
@@ -44,6 +68,17 @@ export async function main(argv: string[]): Promise<number> {
         });
         await server.stop();
         return 0;
+      }
+      case 'demo':
+      case 'workspace': {
+        const config = loadConfig(process.env);
+        const io = { stdout: process.stdout, stderr: process.stderr, isTTY: Boolean(process.stderr.isTTY) };
+        if (command === 'demo') {
+          const { runDemoCommand } = await import('./commands/demo');
+          return await runDemoCommand(rest, config, io);
+        }
+        const { runWorkspaceCommand } = await import('./commands/workspace');
+        return await runWorkspaceCommand(rest, config, io);
       }
       case 'migrate': {
         const config = loadConfig(process.env);
@@ -66,7 +101,7 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof DataDirInUseError) {
       console.error(error.message);
       return 2;
     }

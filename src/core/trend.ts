@@ -34,6 +34,16 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 
 const US_DATE = /^(\d{2})\/(\d{2})\/(\d{1,4})$/;
 
+/** Whether `value` is an IANA time zone this runtime knows, e.g. Europe/Berlin. */
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The calendar day ('YYYY-MM-DD') of an instant in an IANA time zone.
  * @throws RangeError on an invalid date or an unknown time zone.
@@ -81,7 +91,8 @@ function civilFromDays(dayNumber: number): [year: number, month: number, day: nu
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-function daysInMonth(year: number, month: number): number {
+/** Number of days of a month (1-12) in the proleptic Gregorian calendar. */
+export function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
@@ -106,6 +117,24 @@ function requireDay(s: string): [year: number, month: number, day: number] {
 function formatDay(year: number, month: number, day: number): string {
   if (year < 0 || year > 9999) throw new RangeError(`year ${year} is outside 0000-9999`);
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/**
+ * Days since 1970-01-01 (negative before), the form in which days are compared and subtracted.
+ * @throws RangeError when `day` is not a real 'YYYY-MM-DD' day.
+ * @example dayNumberOf('1970-01-02') // 1
+ */
+export function dayNumberOf(day: string): number {
+  return daysFromCivil(...requireDay(day));
+}
+
+/**
+ * The day ('YYYY-MM-DD') of a day number, the inverse of `dayNumberOf`.
+ * @example dayOfNumber(19_783) // '2024-03-01'
+ */
+export function dayOfNumber(dayNumber: number): string {
+  if (!Number.isInteger(dayNumber)) throw new RangeError(`not a day number: ${dayNumber}`);
+  return formatDay(...civilFromDays(dayNumber));
 }
 
 /** Whether `s` is a real calendar day written 'YYYY-MM-DD' (so '2023-02-29' is not). */

@@ -71,3 +71,7 @@ export async function updateWorkspace(
   );
   return rows[0];
 }
+
+export async function listWorkspaces(db: Queryable): Promise<Workspace[]> {
+  return db.query<Workspace>(`SELECT ${COLUMNS} FROM workspace ORDER BY created_at, id`);
+}
