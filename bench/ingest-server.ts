@@ -14,7 +14,7 @@ async function main() {
   const target = process.env.BENCH_TARGET;
   const databaseUrl = process.env.BENCH_DATABASE_URL || undefined;
   const dataDir = process.env.BENCH_DATA_DIR || undefined;
-  let fetch: (request: Request) => Response | Promise<Response>;
+  let fetch: (request: Request, env?: unknown) => Response | Promise<Response>;
   let stop: () => Promise<void>;
   if (target === 'plaudit') {
     const config = loadConfig({}, { databaseUrl, dataDir, port: 0 });
@@ -36,10 +36,11 @@ async function main() {
   }
   // Handlers whose client went away still run to the end; stop() must wait for them.
   let active = 0;
-  const counted = async (request: Request) => {
+  // The Node request travels along as `env`, as @hono/node-server passes it (read-body.ts uses it).
+  const counted = async (request: Request, env: unknown) => {
     active++;
     try {
-      return await fetch(request);
+      return await fetch(request, env);
     } finally {
       active--;
     }

@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { AuthContext } from './auth';
 import { ApiError, validationError } from './errors';
+import { readBodyText } from './read-body';
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
@@ -50,7 +51,7 @@ async function readJson(c: Context): Promise<unknown> {
   if (!/^application\/json\b/i.test(type) && !/\+json\b/i.test(type)) {
     throw new ApiError(415, 'unsupported_media_type', 'Content-Type must be application/json');
   }
-  const text = await c.req.text();
+  const text = await readBodyText(c);
   if (text.trim() === '') throw new ApiError(400, 'invalid_json', 'The request body is empty; JSON expected');
   try {
     return JSON.parse(text);

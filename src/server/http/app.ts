@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { registerSurveyPageRoutes } from '../channels/link/survey-page-routes';
 import type { Config } from '../config';
@@ -33,8 +32,6 @@ export interface AppContext extends AppDeps {
 }
 
 export const API_PREFIX = '/api/v1';
-/** JSON bodies above this are refused with 413; CSV uploads have their own, larger limit. */
-export const JSON_BODY_LIMIT = 256 * 1024;
 export const CSV_BODY_LIMIT = 1024 * 1024 * 1024;
 
 /** Builds the HTTP application without listening, so tests can call `app.request()`. */
@@ -68,21 +65,13 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
-  const tooLarge = (limit: number) =>
-    bodyLimit({
-      maxSize: limit,
-      onError: (c) =>
-        c.json(errorBody('payload_too_large', `The request body is larger than ${limit} bytes`), 413),
-    });
   // CSV uploads are streamed: refuse a declared oversize body at once, and let the import count a
   // chunked one as it reads (hono's bodyLimit would buffer a body without content-length whole).
+  // JSON bodies are limited where they are read (read-body.ts).
   app.use(`${API_PREFIX}/imports/*`, async (c, next) =>
     Number(c.req.header('content-length') ?? 0) > CSV_BODY_LIMIT
       ? c.json(errorBody('payload_too_large', `The request body is larger than ${CSV_BODY_LIMIT} bytes`), 413)
       : next(),
-  );
-  app.use(`${API_PREFIX}/*`, async (c, next) =>
-    c.req.path.startsWith(`${API_PREFIX}/imports/`) ? next() : tooLarge(JSON_BODY_LIMIT)(c, next),
   );
 
   const api = new ApiRouter(app, API_PREFIX, (c) => ctx.authenticator.authenticate(c));
