@@ -16,7 +16,7 @@ import {
   normaliseEmail,
   upsertContacts,
 } from '../repo/contacts';
-import { addImportedToRollups, recordImportedIds } from '../repo/import-rollups';
+import { ImportRollups } from '../repo/import-rollups';
 import { insertResponses, type NewResponse } from '../repo/responses';
 import { getSurvey } from '../repo/surveys';
 import { type ImporterFactory, RowProblem, type WriteCounts } from './csv-import';
@@ -165,6 +165,7 @@ export function responseImporter(ctx: ResponseImportContext): ImporterFactory<Re
 
     const contactIds = new Map<string, string>();
     let lookForDuplicates = true;
+    const rollups = new ImportRollups();
 
     return {
       async parse(fields, line) {
@@ -295,20 +296,19 @@ export function responseImporter(ctx: ResponseImportContext): ImporterFactory<Re
             created_at: item.createdAt,
           });
         }
-        const results = await insertResponses(tx, fresh, { rollups: !inOneTransaction });
+        let inserted: number;
         if (inOneTransaction) {
-          await recordImportedIds(
-            tx,
-            results.filter((r) => r.inserted).map((r) => r.id),
-          );
+          inserted = await rollups.insert(tx, ctx.workspaceId, fresh);
+        } else {
+          // Each batch commits on its own: the rollups must be current with it.
+          inserted = (await insertResponses(tx, fresh)).filter((r) => r.inserted).length;
         }
-        const inserted = results.filter((r) => r.inserted).length;
         if (inserted < fresh.length) lookForDuplicates = true;
         return { inserted, updated: 0, unchanged: items.length - inserted };
       },
 
       async finish(tx) {
-        await addImportedToRollups(tx, ctx.workspaceId);
+        await rollups.flush(tx, ctx.workspaceId);
       },
     };
   };

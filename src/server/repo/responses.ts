@@ -83,8 +83,6 @@ export interface InsertedResponse {
 export async function insertResponses(
   db: Queryable,
   items: readonly NewResponse[],
-  /** `rollups: false`: the caller updates the rollups in the same transaction (a CSV import, once per file). */
-  options: { rollups?: boolean } = {},
 ): Promise<InsertedResponse[]> {
   if (items.length === 0) return [];
   const rows = await db.query<{ id: string; ord: number }>(
@@ -113,10 +111,7 @@ export async function insertResponses(
      ), answered AS (
        UPDATE invitation i SET answered_at = coalesce(i.answered_at, now())
        FROM ins WHERE i.id = ins.invitation_id
-     ${
-       options.rollups === false
-         ? ''
-         : `     ), daily AS (
+     ), daily AS (
        INSERT INTO response_daily (workspace_id, day, survey_id, channel, score, count)
        SELECT workspace_id, day, survey_id, channel, score, count(*) FROM ins
        GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
@@ -130,8 +125,7 @@ export async function insertResponses(
        WHERE kv.value IS NOT NULL AND kv.key = ANY(w.segment_attributes)
        GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
        ON CONFLICT (workspace_id, key, day, survey_id, value, score)
-       DO UPDATE SET count = response_attribute_daily.count + excluded.count`
-     }
+       DO UPDATE SET count = response_attribute_daily.count + excluded.count
      )
      -- Three equi-joins (hash-joinable) rather than one join on an OR, which is quadratic in the batch.
      SELECT ins.id, u.ord FROM ins JOIN u ON ins.idempotency_key = u.idempotency_key AND ins.workspace_id = u.workspace_id
