@@ -1,5 +1,6 @@
 // Runs every test (unit + integration), once per database for the integration suite, and prints
-// the closing line "N passed, N failed". With REQUIRE_POSTGRES=1 (CI) a skipped PostgreSQL run fails.
+// the closing line "N passed, N failed". With REQUIRE_POSTGRES=1 / REQUIRE_CHROMIUM=1 (CI) a skipped
+// PostgreSQL run or skipped browser tests fail.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,13 +22,17 @@ const run = spawnSync(
 let passed = 0;
 let failed = 0;
 let postgresTests = 0;
+let browserTests = 0;
 try {
   const result = JSON.parse(readFileSync(report, 'utf8'));
   passed = result.numPassedTests;
   failed = result.numFailedTests + (result.numRuntimeErrorTestSuites ?? 0);
   for (const file of result.testResults) {
-    for (const t of file.assertionResults)
+    for (const t of file.assertionResults) {
       if (t.fullName.includes('on postgres') && t.status === 'passed') postgresTests++;
+      if (file.name.includes(`${path.sep}test${path.sep}e2e${path.sep}`) && t.status === 'passed')
+        browserTests++;
+    }
   }
 } catch {
   failed = Math.max(failed, 1);
@@ -36,6 +41,11 @@ if (process.env.REQUIRE_POSTGRES === '1' && postgresTests === 0) {
   console.error('PostgreSQL integration run was skipped or failed: set TEST_DATABASE_URL');
   failed++;
 }
+if (process.env.REQUIRE_CHROMIUM === '1' && browserTests === 0) {
+  console.error('Browser tests were skipped or failed: install Chromium (/usr/bin/chromium)');
+  failed++;
+}
+console.log(`Browser (Chromium) tests passed: ${browserTests}`);
 console.log(
   `PostgreSQL integration tests passed: ${postgresTests}${process.env.TEST_DATABASE_URL ? '' : ' (TEST_DATABASE_URL not set)'}`,
 );
