@@ -1,21 +1,36 @@
 /**
- * Runs the benchmarks in turn; `--only ingest` or `--only metrics` picks one. Other flags go to the
- * benchmark (see bench/ingest.ts and bench/metrics.ts). PostgreSQL: BENCH_DATABASE_URL, default
+ * Runs the benchmarks in turn; `--only ingest|metrics|import|queue` picks one. Other flags go to the
+ * benchmark (see each file's header). PostgreSQL: BENCH_DATABASE_URL, default
  * postgres://postgres@127.0.0.1:5432/postgres (a fresh database is created and dropped per run).
  *
  *   npm run bench -- --only ingest --db postgres --rounds 2
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ingestOptionsFrom, runIngestBench } from './ingest';
 import { metricsOptionsFrom, runMetricsBench } from './metrics';
 
+const BENCHES = ['ingest', 'metrics', 'import', 'queue'] as const;
 const argv = process.argv.slice(2);
 const { values } = parseArgs({ args: argv, options: { only: { type: 'string' } }, strict: false });
 const only = values.only as string | undefined;
-if (only !== undefined && only !== 'ingest' && only !== 'metrics') {
-  console.error(`--only must be ingest or metrics, not ${only}`);
+if (only !== undefined && !(BENCHES as readonly string[]).includes(only)) {
+  console.error(`--only must be one of ${BENCHES.join(', ')}, not ${only}`);
   process.exit(2);
+}
+
+/** The import and queue benchmarks are scripts that start their own child processes. */
+function runScript(name: 'import' | 'queue'): void {
+  const script = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
+  const args = argv.filter(
+    (arg, i) => arg !== '--only' && argv[i - 1] !== '--only' && !arg.startsWith('--only='),
+  );
+  const run = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { stdio: 'inherit' });
+  if (run.status !== 0) process.exit(run.status ?? 1);
 }
 
 if (!only || only === 'ingest') await runIngestBench(ingestOptionsFrom(argv));
 if (!only || only === 'metrics') await runMetricsBench(metricsOptionsFrom(argv));
+if (!only || only === 'import') runScript('import');
+if (!only || only === 'queue') runScript('queue');
