@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { startOfDay } from '../../core/calendar';
 import { parseScore } from '../../csv/csv-records';
 import type { Queryable } from '../db/port';
 import { ApiError } from '../http/errors';
@@ -54,38 +55,6 @@ export interface ResponseImportItem {
   properties: Attributes;
   key: string;
   createdAt: Date;
-}
-
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Offset of `timeZone` from UTC at `instant`, in milliseconds. */
-function offsetAt(timeZone: string, instant: number): number {
-  let formatter = offsetFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    offsetFormatters.set(timeZone, formatter);
-  }
-  const p: Record<string, number> = {};
-  for (const part of formatter.formatToParts(new Date(instant))) p[part.type] = Number(part.value);
-  const wall = Date.UTC(p['year']!, p['month']! - 1, p['day']!, p['hour']! % 24, p['minute']!, p['second']!);
-  return wall - Math.floor(instant / 1000) * 1000;
-}
-
-/** The instant a local day begins in `timeZone`, so the response lands on that day there. */
-export function startOfLocalDay(day: string, timeZone: string): Date {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const midnight = Date.UTC(y, m - 1, d);
-  const guess = midnight - offsetAt(timeZone, midnight);
-  return new Date(midnight - offsetAt(timeZone, guess));
 }
 
 /** Fails the row with a message naming the column. */
@@ -183,7 +152,7 @@ export function responseImporter(ctx: ResponseImportContext): ImporterFactory<Re
         const created = get('created_at');
         if (created !== '') {
           if (/^\d{4}-\d{2}-\d{2}$/.test(created)) {
-            createdAt = startOfLocalDay(checked(daySchema, 'created_at', created), ctx.timeZone);
+            createdAt = startOfDay(checked(daySchema, 'created_at', created), ctx.timeZone);
           } else {
             createdAt = new Date(checked(dateTime, 'created_at', created));
             if (Number.isNaN(createdAt.getTime())) fail('created_at', 'must be an ISO 8601 date-time');

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/port';
-import type { NewResponse } from './responses';
+import { ATTRIBUTE_SNAPSHOT_SQL, type NewResponse } from './responses';
 
 /**
  * The bulk path of an atomic CSV import, inside its one transaction. Rows are inserted by a
@@ -25,9 +25,7 @@ export class ImportRollups {
          INSERT INTO response (id, workspace_id, survey_id, contact_id, account_id, score, comment, locale, channel,
            attributes, idempotency_key, day, created_at, updated_at)
          SELECT gen_random_uuid(), w.id, u.survey_id, c.id, c.account_id, u.score, u.comment, u.locale, u.channel,
-           coalesce(c.attributes, '{}'::jsonb)
-             || coalesce((SELECT jsonb_object_agg('account.' || e.key, e.value) FROM jsonb_each(a.attributes) e), '{}'::jsonb)
-             || u.properties,
+           ${ATTRIBUTE_SNAPSHOT_SQL},
            u.idempotency_key, (u.created_at AT TIME ZONE w.time_zone)::date, u.created_at, u.created_at
          FROM u JOIN workspace w ON w.id = $1
          LEFT JOIN contact c ON c.id = u.contact_id AND c.workspace_id = w.id

@@ -50,6 +50,15 @@ export function toApiResponse(row: ResponseRow): ApiResponse {
   return { ...rest, category: categoryOf(row.score) };
 }
 
+/**
+ * The attribute snapshot a response keeps, in SQL over the aliases `c` (contact), `a` (account)
+ * and `u` (the incoming row with its `properties`): contact attributes, then account attributes as
+ * `account.*`, then the response's own properties, later ones winning.
+ */
+export const ATTRIBUTE_SNAPSHOT_SQL = `coalesce(c.attributes, '{}'::jsonb)
+  || coalesce((SELECT jsonb_object_agg('account.' || e.key, e.value) FROM jsonb_each(a.attributes) e), '{}'::jsonb)
+  || u.properties`;
+
 /** A response ready to store: contact resolved, values validated. */
 export interface NewResponse {
   workspace_id: string;
@@ -96,9 +105,7 @@ export async function insertResponses(
          channel, attributes, idempotency_key, edit_token, editable_until, day, created_at, updated_at)
        SELECT gen_random_uuid(), u.workspace_id, u.survey_id, c.id, c.account_id, u.invitation_id, u.score, u.comment,
          u.locale, u.channel,
-         coalesce(c.attributes, '{}'::jsonb)
-           || coalesce((SELECT jsonb_object_agg('account.' || e.key, e.value) FROM jsonb_each(a.attributes) e), '{}'::jsonb)
-           || u.properties,
+         ${ATTRIBUTE_SNAPSHOT_SQL},
          u.idempotency_key, u.edit_token, u.editable_until, (u.created_at AT TIME ZONE w.time_zone)::date,
          u.created_at, u.created_at
        FROM u
