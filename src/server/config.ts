@@ -15,6 +15,12 @@ export interface Config {
   /** Reverse proxies in front of Plaudit whose `X-Forwarded-For` entry names the client (0: none). */
   readonly trustProxy: number;
   readonly logRequests: boolean;
+  /** `smtp://user:pass@host:587` or `smtps://…`; undefined means .eml files in `<dataDir>/outbox`. */
+  readonly smtpUrl: string | undefined;
+  /** Sender of survey emails, `Name <address>`. */
+  readonly mailFrom: string;
+  /** Pooled SMTP connections at most. */
+  readonly smtpMaxConnections: number;
 }
 
 const envSchema = z.object({
@@ -34,6 +40,18 @@ const envSchema = z.object({
     .default('0')
     .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v))),
   PLAUDIT_LOG_REQUESTS: z.enum(['0', '1', 'true', 'false']).default('0'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/?#]+/, 'must be an smtp:// or smtps:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  PLAUDIT_MAIL_FROM: z
+    .string()
+    .trim()
+    .min(3)
+    .regex(/^[^\r\n]*$/, 'must be one line')
+    .default('Plaudit <nps@localhost>'),
+  SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
 });
 
 export class ConfigError extends Error {}
@@ -60,6 +78,9 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     trustProxy: overrides.trustProxy ?? e.PLAUDIT_TRUST_PROXY,
     logRequests:
       overrides.logRequests ?? (e.PLAUDIT_LOG_REQUESTS === '1' || e.PLAUDIT_LOG_REQUESTS === 'true'),
+    smtpUrl: overrides.smtpUrl ?? e.SMTP_URL,
+    mailFrom: overrides.mailFrom ?? e.PLAUDIT_MAIL_FROM,
+    smtpMaxConnections: overrides.smtpMaxConnections ?? e.SMTP_MAX_CONNECTIONS,
   };
   return Object.freeze(config);
 }

@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server';
+import { describeMailTransport } from './channels/email/create-mailer';
 import type { Config } from './config';
 import { migrate } from './db/migrate';
 import { openDatabase } from './db/open-database';
@@ -36,6 +37,7 @@ export async function startServer(
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const where = config.databaseUrl ? 'PostgreSQL' : `embedded database in ${config.dataDir}`;
   log(`Plaudit is running at ${config.publicUrl} (${where})`);
+  log(describeMailTransport(config));
   return {
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -72,6 +72,15 @@ const VALID_REQUESTS: Record<string, (ids: Ids) => RequestParts> = {
   'POST /metrics/compare': (ids) => ({
     body: { current: { survey_id: [ids.survey], from: DAY, to: '2026-06-30' } },
   }),
+  'POST /suppressions': () => ({
+    body: {
+      email: 'bounced@example.com',
+      reason: 'bounced',
+      detail: '550 5.1.1 no such user',
+      source: 'postmark',
+    },
+  }),
+  'GET /suppressions': () => ({ query: { reason: 'bounced', limit: '10' } }),
 };
 
 /** The resource each `{id}` path refers to. */
@@ -186,6 +195,7 @@ const TENANT_TABLES: [table: string, key: string, ignore: string[]][] = [
   ['response', 'workspace_id', []],
   ['response_daily', 'workspace_id', []],
   ['response_attribute_daily', 'workspace_id', []],
+  ['suppression', 'workspace_id', []],
 ];
 
 /** A digest of everything a workspace owns: equal digests mean nothing was written. */

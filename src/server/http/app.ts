@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import { registerUnsubscribeRoutes } from '../channels/email/unsubscribe-routes';
 import { registerSurveyPageRoutes } from '../channels/link/survey-page-routes';
 import type { Config } from '../config';
 import type { Database } from '../db/port';
@@ -16,6 +17,7 @@ import { registerInvitationRoutes } from './routes/invitations';
 import { registerMetricsRoutes } from './routes/metrics';
 import { registerResponseExportRoutes } from './routes/response-export';
 import { registerResponseRoutes } from './routes/responses';
+import { registerSuppressionRoutes } from './routes/suppressions';
 import { registerSurveyRoutes } from './routes/surveys';
 import { registerWorkspaceRoutes } from './routes/workspace';
 
@@ -86,8 +88,10 @@ export function createApp(deps: AppDeps) {
   registerResponseRoutes(api, ctx);
   registerImportRoutes(api, ctx);
   registerMetricsRoutes(api, ctx);
+  registerSuppressionRoutes(api, ctx);
 
   registerSurveyPageRoutes(app, ctx);
+  registerUnsubscribeRoutes(app, ctx);
 
   const openApi = buildOpenApiDocument(api.routes, { serverUrl: deps.config.publicUrl + API_PREFIX });
   app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(openApi));

@@ -246,3 +246,13 @@ export const importResultSchema = z.object({
 export const importRefusedSchema = importResultSchema.extend({
   error: z.object({ code: z.literal('invalid_rows'), message: z.string(), field: z.string().nullable() }),
 });
+
+export const suppressionSchema = z.object({
+  id,
+  email: z.string(),
+  contact_id: id.nullable().describe('The contact with this address, when there is one'),
+  reason: z.enum(['unsubscribed', 'bounced', 'complained']),
+  source: z.string().describe('one-click, page, smtp, api, or the source the reporter named'),
+  detail: z.string().nullable(),
+  created_at: timestamp,
+});

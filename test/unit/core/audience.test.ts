@@ -329,7 +329,9 @@ describe('toSql on PostgreSQL (PGlite) agrees with matches', () => {
       ),
       { numRuns: 300 },
     );
-    expect(split).toBeGreaterThan(50);
+    // Enough non-trivial cases (some but not all contacts selected) for the agreement to mean
+    // something; about 60 of 300 are on average, so 25 leaves room for chance.
+    expect(split).toBeGreaterThan(25);
   }, 60_000);
 
   it('compiles whole audiences: everyone, ids and filters', async () => {
