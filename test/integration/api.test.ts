@@ -3,6 +3,7 @@ import { loadConfig } from '../../src/server/config';
 import type { Database } from '../../src/server/db/port';
 import { createApp } from '../../src/server/http/app';
 import { createApiKey } from '../../src/server/repo/api-keys';
+import { insertResponses } from '../../src/server/repo/responses';
 import { createWorkspace } from '../../src/server/repo/workspaces';
 import { databaseKinds } from './databases';
 
@@ -78,6 +79,90 @@ for (const kind of databaseKinds()) {
       expect(first.status).toBe(201);
       expect(second.status).toBe(200);
       expect((await json(second)).id).toBe((await json(first)).id);
+    });
+
+    it('counts two submissions with one key in the same batch as one new and one duplicate', async () => {
+      const survey = await json(await call('a', 'POST', '/surveys', { name: 'S', product_name: 'P' }));
+      const workspaceId = (await json(await call('a', 'GET', '/workspace'))).id;
+      const item = {
+        workspace_id: workspaceId,
+        survey_id: survey.id,
+        contact_id: null,
+        invitation_id: null,
+        score: 9,
+        comment: null,
+        locale: null,
+        channel: 'api',
+        properties: {},
+        idempotency_key: 'same-batch',
+        edit_token: null,
+        editable_until: null,
+        created_at: new Date(),
+      };
+      const [first, second] = await insertResponses(db, [item, { ...item, score: 3 }]);
+      expect(first).toEqual({ id: first!.id, inserted: true });
+      expect(second).toEqual({ id: first!.id, inserted: false });
+      // The same through the API, at once: one 201 and one 200 with the same id.
+      const body = { survey_id: survey.id, score: 10, idempotency_key: 'same-time' };
+      const answers = await Promise.all([
+        call('a', 'POST', '/responses', body),
+        call('a', 'POST', '/responses', body),
+      ]);
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 201]);
+      const [a, b] = await Promise.all(answers.map(json));
+      expect(a.id).toBe(b.id);
+    });
+
+    it('compares each segment with every other response, also those without the attribute', async () => {
+      const survey = await json(await call('a', 'POST', '/surveys', { name: 'Segments', product_name: 'P' }));
+      const post = (score: number, plan?: string) =>
+        call('a', 'POST', '/responses', {
+          survey_id: survey.id,
+          score,
+          ...(plan ? { properties: { plan } } : {}),
+        });
+      for (let i = 0; i < 30; i++) {
+        await post(10, 'pro');
+        await post(0, 'free');
+        await post(8);
+        await post(8);
+      }
+      const breakdown = await json(
+        await call('a', 'GET', `/metrics/breakdown?by=plan&survey_id=${survey.id}`),
+      );
+      expect(breakdown.total.n).toBe(120);
+      expect(breakdown.without_value.n).toBe(60);
+      const pro = breakdown.segments.find((s: { value: string }) => s.value === 'pro');
+      // pro: NPS 100; the other 90 responses: 30 detractors and 60 passives, NPS -33.3.
+      expect(pro.vs_rest.difference).toBeCloseTo(100 - -100 / 3, 6);
+      expect(pro.vs_rest.verdict).toBe('increase');
+    });
+
+    it('refuses a comparison whose period ends before it starts', async () => {
+      const res = await call('a', 'POST', '/metrics/compare', {
+        current: { from: '2026-06-30', to: '2026-06-01' },
+      });
+      expect(res.status).toBe(400);
+      expect((await json(res)).error.field).toBe('current.from');
+    });
+
+    it('refuses a NUL character in a body string or a query value with a 400 naming the field', async () => {
+      const survey = await json(await call('a', 'POST', '/surveys', { name: 'S', product_name: 'P' }));
+      const res = await call('a', 'POST', '/responses', {
+        survey_id: survey.id,
+        score: 9,
+        comment: 'a\u0000b',
+      });
+      expect(res.status).toBe(400);
+      expect((await json(res)).error.field).toBe('comment');
+      const attr = await call('a', 'POST', '/contacts', {
+        email: 'nul@example.com',
+        attributes: { plan: 'p\u0000' },
+      });
+      expect((await json(attr)).error.field).toBe('attributes.plan');
+      const query = await call('a', 'GET', '/responses?attr.plan=a%00b');
+      expect(query.status).toBe(400);
+      expect((await json(query)).error.field).toBe('attr.plan');
     });
 
     it('answers bad input with a 4xx naming the field', async () => {

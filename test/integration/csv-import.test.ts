@@ -222,6 +222,24 @@ for (const kind of databaseKinds()) {
       expect(partial.errors[0]).toMatchObject({ line: 3, code: 'rejected_by_database' });
     });
 
+    it('refuses a NUL character as a row error and keeps the contacts of the good rows', async () => {
+      const survey = await newSurvey();
+      const csv =
+        'score,email,comment\n9,nul-a@example.de,ok\n7,nul-b@example.de,bad\u0000nul\n8,nul-a@example.de,second\n';
+      for (const mode of ['atomic', 'partial']) {
+        const res = await upload('a', `/imports/responses?survey_id=${survey}&mode=${mode}`, csv);
+        const result = await json(res);
+        expect(result.errors[0]).toMatchObject({ line: 3, field: 'comment' });
+        expect(res.status).toBe(mode === 'atomic' ? 422 : 200);
+      }
+      const contact = (await json(await call('a', 'GET', '/contacts?email=nul-a@example.de'))).data[0];
+      expect(contact).toBeTruthy();
+      const list = await json(
+        await call('a', 'GET', `/responses?survey_id=${survey}&contact_id=${contact.id}`),
+      );
+      expect(list.data.map((r: { score: number }) => r.score).sort()).toEqual([8, 9]);
+    });
+
     it('a dry run validates and writes nothing', async () => {
       const survey = await newSurvey();
       const res = await upload(

@@ -38,11 +38,40 @@ export interface RegisteredRoute {
   spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>;
 }
 
+/**
+ * PostgreSQL text cannot hold U+0000; a string with it would fail in the database (a 500) instead
+ * of being refused here (a 400 naming the field).
+ */
+function nulError(field: string): ApiError {
+  return new ApiError(
+    400,
+    'invalid_request',
+    `${field}: must not contain the NUL character (\\u0000)`,
+    field,
+  );
+}
+
+/** The dotted path of the first string (or key) holding U+0000, if any. */
+function pathWithNul(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\0') ? path || 'body' : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (key.includes('\0')) return at;
+    const found = pathWithNul(inner, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** Query strings arrive as strings; repeated keys become arrays. */
 function queryObject(c: Context): Record<string, string | string[]> {
   const all = c.req.queries();
   const out: Record<string, string | string[]> = {};
-  for (const [key, values] of Object.entries(all)) out[key] = values.length === 1 ? values[0]! : values;
+  for (const [key, values] of Object.entries(all)) {
+    if (key.includes('\0') || values.some((v) => v.includes('\0'))) throw nulError(key);
+    out[key] = values.length === 1 ? values[0]! : values;
+  }
   return out;
 }
 
@@ -53,11 +82,15 @@ async function readJson(c: Context): Promise<unknown> {
   }
   const text = await readBodyText(c);
   if (text.trim() === '') throw new ApiError(400, 'invalid_json', 'The request body is empty; JSON expected');
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
     throw new ApiError(400, 'invalid_json', 'The request body is not valid JSON');
   }
+  const field = pathWithNul(parsed);
+  if (field !== undefined) throw nulError(field);
+  return parsed;
 }
 
 export class ApiRouter {

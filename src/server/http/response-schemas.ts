@@ -195,7 +195,7 @@ export const trendSchema = z.object({
 
 const comparisonFields = {
   difference: z.number().nullable(),
-  z: z.number().nullable(),
+  z: z.number().nullable().describe('null without responses; ±1e9 when neither side varies yet they differ'),
   p_value: z.number().nullable(),
   significant: z.boolean(),
   verdict,
@@ -204,7 +204,8 @@ const comparisonFields = {
 export const breakdownSchema = z.object({
   by: z.string(),
   source,
-  total: summarySchema,
+  total: summarySchema.describe('Every response the filter matches'),
+  without_value: summarySchema.describe('The responses that have no value for the dimension'),
   segments: z.array(
     summarySchema.extend({
       value: z.string().nullable(),

@@ -184,10 +184,23 @@ async function importRecords<Item extends { line: number }>(
     lookup: Queryable,
     writeBatch: ((importer: RowImporter<Item>, items: Item[]) => Promise<void>) | null,
   ): Promise<RowImporter<Item>> => {
-    const importer = await factory(header, lookup);
-    let batch: Item[] = [];
     // The batch being written while the next is parsed (a holder: closures assign it).
     const inflight: { write: Promise<void> | null } = { write: null };
+    // A lookup while parsing shares the connection (and, atomic, the transaction) with the write in
+    // flight: it waits for that write to settle, so it never lands between a refused statement and
+    // the ROLLBACK TO SAVEPOINT that repairs the transaction.
+    const settled: Queryable = {
+      async query(sql, params) {
+        await inflight.write?.catch(() => {});
+        return lookup.query(sql, params);
+      },
+      async exec(sql) {
+        await inflight.write?.catch(() => {});
+        return lookup.exec(sql);
+      },
+    };
+    const importer = await factory(header, settled);
+    let batch: Item[] = [];
     // Atomic mode stops writing (and collecting) after the first error: it all rolls back anyway.
     const writing = () => writeBatch !== null && (options.mode === 'partial' || result.error_count === 0);
     const flush = async () => {
@@ -212,6 +225,16 @@ async function importRecords<Item extends { line: number }>(
               null,
               'too_many_fields',
               `${fields.length} fields, but the header names ${header.length} columns`,
+            );
+          }
+          const nul = fields.findIndex((field) => field.includes('\0'));
+          if (nul !== -1) {
+            // PostgreSQL text cannot hold U+0000: refuse the row here rather than lose its batch.
+            const column = header[nul] ?? null;
+            throw new RowProblem(
+              column,
+              'invalid_value',
+              `${column ?? 'a field'}: contains the NUL character`,
             );
           }
           const item = await importer.parse(fields, line);

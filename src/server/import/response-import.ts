@@ -230,9 +230,12 @@ export function responseImporter(ctx: ResponseImportContext): ImporterFactory<Re
           toUpsert.map((item) => item.contact!),
         );
         if (contactIds.size > MAX_CACHED_CONTACTS) contactIds.clear();
+        // Remembered only once this batch is written: a batch that fails is rolled back with the
+        // contacts it created, and its rows retried one by one must create them again.
+        const learned = new Map<string, string>();
         toUpsert.forEach((item, i) => {
           contactOf.set(item, upserted[i]!);
-          contactIds.set(identityOf(item.contact!), upserted[i]!);
+          learned.set(identityOf(item.contact!), upserted[i]!);
         });
         // Looking for earlier imports of these rows costs a query per batch; once a batch finds
         // none (a new file), leave duplicates to insertResponses, which reports them too.
@@ -273,6 +276,7 @@ export function responseImporter(ctx: ResponseImportContext): ImporterFactory<Re
           inserted = (await insertResponses(tx, fresh)).filter((r) => r.inserted).length;
         }
         if (inserted < fresh.length) lookForDuplicates = true;
+        for (const [identity, id] of learned) contactIds.set(identity, id);
         return { inserted, updated: 0, unchanged: items.length - inserted };
       },
 

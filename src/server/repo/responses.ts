@@ -140,7 +140,11 @@ export async function insertResponses(
      UNION SELECT ins.id, u.ord FROM ins JOIN u ON ins.edit_token = u.edit_token`,
     columnsOf(items),
   );
-  const byOrd = new Map(rows.map((r) => [r.ord, r.id]));
+  // Two items of one batch with the same key make one row, which joins back to both: only the
+  // first (the one inserted, rows go in by ord) is new; the other is a duplicate of it.
+  const firstOrdOf = new Map<string, number>();
+  for (const r of rows) firstOrdOf.set(r.id, Math.min(r.ord, firstOrdOf.get(r.id) ?? r.ord));
+  const byOrd = new Map([...firstOrdOf].map(([id, ord]) => [ord, id]));
   const result: InsertedResponse[] = [];
   const missing: number[] = [];
   items.forEach((_, i) => {

@@ -82,7 +82,13 @@ export class SlidingWindowRateLimiter {
  * (one subscriber usually gets a whole /64, so per-address counting would be no limit at all).
  */
 export function rateLimitKeyOf(address: string): string {
-  const ip = address.trim().toLowerCase();
+  // A proxy may write the client's port too ("203.0.113.5:51234", "[2001:db8::1]:443"): a key
+  // that changed with every connection's port would be no limit at all.
+  const ip = address
+    .trim()
+    .toLowerCase()
+    .replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, '$1')
+    .replace(/^\[([0-9a-f:.]+)\](?::\d+)?$/, '$1');
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(ip);
   if (mapped) return mapped[1]!;
   if (!ip.includes(':')) return ip;

@@ -21,6 +21,14 @@ import { filterFromQuery } from './responses';
 const sumOf = (groups: { distribution: number[] }[]) =>
   groups.reduce((acc, g) => acc.map((v, i) => v + (g.distribution[i] ?? 0)), new Array<number>(11).fill(0));
 
+/**
+ * z is ±Infinity when both samples have no variance yet differ (all 10s against all 0s); JSON has
+ * no Infinity (it would print null, which means "no responses"), so it is capped at ±1e9.
+ */
+function finiteZ(z: number | null): number | null {
+  return z === null || Number.isFinite(z) ? z : Math.sign(z) * 1e9;
+}
+
 const BUILT_IN_DIMENSIONS = ['survey', 'channel', 'journey_stage'] as const;
 
 function dimensionOf(by: string): Dimension {
@@ -116,10 +124,20 @@ export function registerMetricsRoutes(api: ApiRouter, ctx: AppContext): void {
       const filter = filterFromQuery(query, ['by', 'min_n']);
       await checkReferences(ctx.db, auth.workspaceId, filter);
       const dimension = dimensionOf(query.by);
-      const { groups, source } = await groupedDistributions(ctx.db, auth.workspaceId, filter, dimension, {
-        segmentAttributes: workspace.segment_attributes,
-      });
-      const total = sumOf(groups);
+      const options = { segmentAttributes: workspace.segment_attributes };
+      const { groups, source } = await groupedDistributions(
+        ctx.db,
+        auth.workspaceId,
+        filter,
+        dimension,
+        options,
+      );
+      // "The rest" is every other response, also those without a value for the attribute, which
+      // appear in no segment: the total comes from all responses the filter matches.
+      const total = sumOf(
+        (await groupedDistributions(ctx.db, auth.workspaceId, filter, { kind: 'none' }, options)).groups,
+      );
+      const withoutValue = total.map((v, i) => v - sumOf(groups)[i]!);
       const segments = groups
         .map((g) => {
           const rest = total.map((v, i) => v - (g.distribution[i] ?? 0));
@@ -129,7 +147,7 @@ export function registerMetricsRoutes(api: ApiRouter, ctx: AppContext): void {
             ...summaryJson(summarize(g.distribution)),
             vs_rest: {
               difference: comparison.difference,
-              z: comparison.z,
+              z: finiteZ(comparison.z),
               p_value: comparison.pValue,
               significant: comparison.significant,
               verdict: comparison.verdict,
@@ -137,7 +155,13 @@ export function registerMetricsRoutes(api: ApiRouter, ctx: AppContext): void {
           };
         })
         .sort((a, b) => b.n - a.n);
-      return c.json({ by: query.by, source, total: summaryJson(summarize(total)), segments });
+      return c.json({
+        by: query.by,
+        source,
+        total: summaryJson(summarize(total)),
+        without_value: summaryJson(summarize(withoutValue)),
+        segments,
+      });
     },
   );
 
@@ -180,6 +204,8 @@ export function registerMetricsRoutes(api: ApiRouter, ctx: AppContext): void {
             'baseline',
           );
         }
+        if (from > to)
+          throw new ApiError(400, 'invalid_request', 'current.from: must not be after to', 'current.from');
         const days = Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
         baseline = { ...body.current, from: addDays(from, -days), to: addDays(from, -1) };
       }
@@ -205,7 +231,7 @@ export function registerMetricsRoutes(api: ApiRouter, ctx: AppContext): void {
         baseline: { filter: baseline, ...summaryJson(comparison.baseline) },
         difference: comparison.difference,
         standard_error: comparison.standardError,
-        z: comparison.z,
+        z: finiteZ(comparison.z),
         p_value: comparison.pValue,
         significant: comparison.significant,
         verdict: comparison.verdict,
