@@ -66,3 +66,11 @@ describe('rateLimitKeyOf', () => {
     expect(rateLimitKeyOf('unknown')).toBe('unknown');
   });
 });
+
+describe('rateLimitKeyOf with a port', () => {
+  it('ignores the port a proxy may append, so each connection does not get a fresh limit', () => {
+    expect(rateLimitKeyOf('203.0.113.5:51234')).toBe(rateLimitKeyOf('203.0.113.5'));
+    expect(rateLimitKeyOf('[2001:db8::1]:443')).toBe(rateLimitKeyOf('2001:db8::1'));
+    expect(rateLimitKeyOf('[2001:db8::1]')).toBe(rateLimitKeyOf('2001:db8::ffff'));
+  });
+});
