@@ -8,9 +8,11 @@ import { runNpsCommand } from './commands/nps';
 const USAGE = `Usage: plaudit <command> [options]
 
 Commands:
-  serve [--port N] [--data-dir DIR] [--no-demo]
+  serve [--port N] [--data-dir DIR] [--no-demo] [--no-worker]
                                       Start the server (embedded database unless DATABASE_URL is set);
-                                      an empty database gets demo data unless --no-demo
+                                      an empty database gets demo data unless --no-demo; it runs the
+                                      job worker (survey emails) unless --no-worker
+  worker                              Run the job worker alone (needs DATABASE_URL)
   migrate                             Apply database migrations and exit
   demo [--seed N]                     Add a workspace of demo data (two years of responses); prints its key
   workspace create --name N           Create a workspace and print its first API key (once)
@@ -55,6 +57,7 @@ export async function main(argv: string[]): Promise<number> {
             port: { type: 'string' },
             'data-dir': { type: 'string' },
             'no-demo': { type: 'boolean' },
+            'no-worker': { type: 'boolean' },
           },
         });
         const config = loadConfig(process.env, {
@@ -62,12 +65,24 @@ export async function main(argv: string[]): Promise<number> {
           ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
         });
         const { startServer } = await import('../server/main');
-        const server = await startServer(config, { demo: !values['no-demo'] });
+        const server = await startServer(config, { demo: !values['no-demo'], worker: !values['no-worker'] });
         await new Promise<void>((resolve) => {
           for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
         });
         await server.stop();
         return 0;
+      }
+      case 'worker': {
+        parseArgs({ args: rest, options: {} });
+        const config = loadConfig(process.env);
+        if (!config.databaseUrl) {
+          console.error(
+            'plaudit worker needs DATABASE_URL: the embedded database belongs to one process, and `plaudit serve` runs the worker in it.',
+          );
+          return 2;
+        }
+        const { runWorker } = await import('../server/jobs/run-worker');
+        return await runWorker(config);
       }
       case 'demo':
       case 'workspace': {

@@ -1,10 +1,11 @@
 import { serve } from '@hono/node-server';
-import { describeMailTransport } from './channels/email/create-mailer';
+import { createMailer, describeMailTransport } from './channels/email/create-mailer';
 import type { Config } from './config';
 import { migrate } from './db/migrate';
 import { openDatabase } from './db/open-database';
 import { loadDemoData } from './demo/load-demo-data';
 import { createApp } from './http/app';
+import { startJobs } from './jobs/start-jobs';
 import { createApiKey } from './repo/api-keys';
 import { countWorkspaces, createWorkspace } from './repo/workspaces';
 
@@ -15,7 +16,7 @@ import { countWorkspaces, createWorkspace } from './repo/workspaces';
  */
 export async function startServer(
   config: Config,
-  options: { demo: boolean } = { demo: false },
+  options: { demo: boolean; worker?: boolean } = { demo: false },
   log: (line: string) => void = console.log,
 ) {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -38,9 +39,15 @@ export async function startServer(
   const where = config.databaseUrl ? 'PostgreSQL' : `embedded database in ${config.dataDir}`;
   log(`Plaudit is running at ${config.publicUrl} (${where})`);
   log(describeMailTransport(config));
+  // The job worker (survey emails) runs in this process unless `--no-worker` (then `plaudit worker`).
+  const mailer = options.worker === false ? undefined : createMailer(config);
+  const worker = mailer && startJobs({ db, publicUrl: config.publicUrl, mailer });
+  if (!worker) log('Job worker: not started (--no-worker); run `plaudit worker` to send emails');
   return {
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await worker?.stop({ graceMs: 10_000 });
+      await mailer?.close();
       await close();
       await db.close();
     },

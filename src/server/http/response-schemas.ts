@@ -91,6 +91,18 @@ export const invitationSchema = z.object({
   expires_at: timestamp,
   answered_at: nullableTimestamp,
   created_at: timestamp,
+  status: z
+    .enum(['created', 'queued', 'sending', 'sent', 'bounced', 'skipped', 'failed'])
+    .describe('Email delivery: created (nothing to send), queued, sending, sent, bounced, skipped, failed'),
+  send_at: nullableTimestamp.describe('When the email is due (send: true), or null'),
+  message_id: z.string().nullable().describe('The Message-ID of the email, once an attempt was made'),
+  sending_at: nullableTimestamp.describe('When the last send attempt started'),
+  sent_at: nullableTimestamp,
+  delivery_error: z.string().nullable().describe('The SMTP answer of a bounce or the error of a failure'),
+  skip_reason: z
+    .string()
+    .nullable()
+    .describe('Why no email was sent: answered, expired, survey_archived, unsubscribed, suppressed'),
 });
 
 const category = z.enum(['promoter', 'passive', 'detractor']);

@@ -11,20 +11,58 @@ export interface Invitation {
   expires_at: Date;
   answered_at: Date | null;
   created_at: Date;
+  /** Delivery by the send-invitation job (migration 0006); 'created' when nothing is to be sent. */
+  status: InvitationStatus;
+  send_at: Date | null;
+  message_id: string | null;
+  /** When the last attempt was recorded, before its SMTP transaction. */
+  sending_at: Date | null;
+  sent_at: Date | null;
+  delivery_error: string | null;
+  skip_reason: string | null;
 }
 
+export const INVITATION_STATUSES = [
+  'created',
+  'queued',
+  'sending',
+  'sent',
+  'bounced',
+  'skipped',
+  'failed',
+] as const;
+export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
+
 const COLUMNS =
-  'id, workspace_id, survey_id, contact_id, token, channel, expires_at, answered_at, created_at';
+  'id, workspace_id, survey_id, contact_id, token, channel, expires_at, answered_at, created_at, ' +
+  'status, send_at, message_id, sending_at, sent_at, delivery_error, skip_reason';
 
 export async function createInvitation(
   db: Queryable,
   workspaceId: string,
-  input: { survey_id: string; contact_id: string; channel: string; expires_at: Date },
+  input: {
+    survey_id: string;
+    contact_id: string;
+    channel: string;
+    expires_at: Date;
+    /** 'queued' when a send job is enqueued with it (same transaction); default 'created'. */
+    status?: 'created' | 'queued';
+    send_at?: Date | null;
+  },
 ): Promise<Invitation> {
   const rows = await db.query<Invitation>(
-    `INSERT INTO invitation (workspace_id, survey_id, contact_id, token, channel, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-    [workspaceId, input.survey_id, input.contact_id, newToken(), input.channel, input.expires_at],
+    `INSERT INTO invitation (workspace_id, survey_id, contact_id, token, channel, expires_at, status, send_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+    [
+      workspaceId,
+      input.survey_id,
+      input.contact_id,
+      newToken(),
+      input.channel,
+      input.expires_at,
+      input.status ?? 'created',
+      input.send_at ?? null,
+    ],
   );
   return rows[0]!;
 }

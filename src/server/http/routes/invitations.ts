@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { enqueue } from '../../jobs/queue';
+import { SEND_INVITATION_QUEUE } from '../../jobs/send-invitation';
 import { getContact } from '../../repo/contacts';
 import { createInvitation, getInvitation, type Invitation, listInvitations } from '../../repo/invitations';
 import { getSurvey } from '../../repo/surveys';
@@ -19,10 +21,26 @@ const invitationCreate = z
     contact: contactInput.optional(),
     channel: z.enum(['link', 'email', 'sms', 'widget', 'api']).default('link'),
     expires_in_days: z.number().int().min(1).max(365).default(30),
+    send: z
+      .boolean()
+      .default(false)
+      .describe('Send the survey by email now (or at send_at); needs channel email'),
+    send_at: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe('When to send the email (with send: true); not in the past. Default: now'),
   })
   .refine((i) => !!i.contact_id !== !!i.contact, {
     message: 'give contact_id or contact (one of them)',
     path: ['contact_id'],
+  })
+  .refine((i) => !i.send || i.channel === 'email', {
+    message: "send: true needs channel 'email'",
+    path: ['channel'],
+  })
+  .refine((i) => i.send || i.send_at === undefined, {
+    message: 'send_at needs send: true',
+    path: ['send_at'],
   });
 
 export function invitationJson(ctx: AppContext, invitation: Invitation) {
@@ -41,6 +59,11 @@ export function registerInvitationRoutes(api: ApiRouter, ctx: AppContext): void 
       responses: { 201: { description: 'The invitation with its url', schema: invitationSchema } },
     },
     async ({ c, auth, body }) => {
+      const now = ctx.clock();
+      const sendAt = body.send_at === undefined ? null : new Date(body.send_at);
+      if (sendAt && sendAt.getTime() < now.getTime()) {
+        throw new ApiError(400, 'invalid_request', 'send_at: must not be in the past', 'send_at');
+      }
       const invitation = await ctx.db.transaction(async (tx) => {
         const survey = await getSurvey(tx, auth.workspaceId, body.survey_id);
         if (!survey) throw new ApiError(422, 'unknown_reference', 'survey_id: no such survey', 'survey_id');
@@ -52,12 +75,36 @@ export function registerInvitationRoutes(api: ApiRouter, ctx: AppContext): void 
           throw new ApiError(422, 'unknown_reference', 'contact_id: no such contact', 'contact_id');
         }
         if (body.contact) contactId = await upsertContactFromRequest(tx, auth.workspaceId, body.contact);
-        return createInvitation(tx, auth.workspaceId, {
+        if (body.send && !(await getContact(tx, auth.workspaceId, contactId!))?.email) {
+          const field = body.contact ? 'contact' : 'contact_id';
+          throw new ApiError(
+            422,
+            'contact_without_email',
+            `${field}: the contact has no email address`,
+            field,
+          );
+        }
+        const created = await createInvitation(tx, auth.workspaceId, {
           survey_id: survey.id,
           contact_id: contactId!,
           channel: body.channel,
-          expires_at: new Date(ctx.clock().getTime() + body.expires_in_days * DAY_MS),
+          expires_at: new Date(now.getTime() + body.expires_in_days * DAY_MS),
+          status: body.send ? 'queued' : 'created',
+          send_at: body.send ? (sendAt ?? now) : null,
         });
+        // In the same transaction: neither the queued invitation nor its job exists without the other.
+        if (body.send) {
+          await enqueue(
+            tx,
+            {
+              queue: SEND_INVITATION_QUEUE,
+              payload: { invitation_id: created.id },
+              workspaceId: auth.workspaceId,
+            },
+            { now, uniqueKey: `send:${created.id}`, runAt: sendAt ?? now },
+          );
+        }
+        return created;
       });
       return c.json(invitationJson(ctx, invitation), 201);
     },

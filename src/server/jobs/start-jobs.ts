@@ -1,0 +1,44 @@
+/**
+ * The job handlers of Plaudit and the worker that runs them: `plaudit serve` starts it inside the
+ * server process (the only option on the embedded database), `plaudit worker` runs it alone next to
+ * servers that share a PostgreSQL database (`plaudit serve --no-worker`).
+ */
+import type { Mailer } from '../channels/email/mailer';
+import type { Database } from '../db/port';
+import { SEND_INVITATION_QUEUE, sendInvitationHandler } from './send-invitation';
+import { type JobHandler, startWorker, type Worker, type WorkerOptions } from './worker';
+
+export interface JobDeps {
+  readonly db: Database;
+  /** `PLAUDIT_PUBLIC_URL` without a trailing slash. */
+  readonly publicUrl: string;
+  readonly mailer: Mailer;
+  readonly clock?: () => Date;
+}
+
+/** One handler per queue. */
+export function jobHandlers(deps: JobDeps): Record<string, JobHandler> {
+  const clock = deps.clock ?? (() => new Date());
+  return {
+    [SEND_INVITATION_QUEUE]: sendInvitationHandler({ publicUrl: deps.publicUrl, mailer: deps.mailer, clock }),
+  };
+}
+
+/** Starts a worker for every queue; errors of the worker itself go to `log`. */
+export function startJobs(
+  deps: JobDeps,
+  options: Omit<WorkerOptions, 'db' | 'handlers'> & { log?: (line: string) => void } = {},
+): Worker {
+  const { log = console.error, ...workerOptions } = options;
+  return startWorker({
+    onEvent: (event) => {
+      if (event.type === 'error') log(`Job worker: ${event.during} failed: ${event.error}`);
+      else if (event.type === 'failed' && event.state === 'failed')
+        log(`Job ${event.job.id} (${event.job.queue}) failed for good: ${event.error.split('\n')[0]}`);
+    },
+    ...workerOptions,
+    db: deps.db,
+    clock: deps.clock,
+    handlers: jobHandlers(deps),
+  });
+}

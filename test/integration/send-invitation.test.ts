@@ -1,0 +1,356 @@
+/**
+ * An invitation sent by email through the durable job queue, end to end: created through the API
+ * with `send: true` (invitation and job in one transaction), sent by a worker running the
+ * send-invitation handler to a real SMTP server in the test process, read back with mailparser,
+ * and answered by fetching a link of the received email over real HTTP.
+ */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Mailer } from '../../src/server/channels/email/mailer';
+import { createSmtpMailer } from '../../src/server/channels/email/smtp-mailer';
+import { loadConfig } from '../../src/server/config';
+import type { Database } from '../../src/server/db/port';
+import { createApp } from '../../src/server/http/app';
+import { getJob } from '../../src/server/jobs/queue';
+import { SEND_INVITATION_QUEUE, sendInvitationHandler } from '../../src/server/jobs/send-invitation';
+import { type JobHandler, startWorker } from '../../src/server/jobs/worker';
+import { createApiKey } from '../../src/server/repo/api-keys';
+import { recordSuppression } from '../../src/server/repo/suppressions';
+import { createWorkspace } from '../../src/server/repo/workspaces';
+import { databaseKinds } from './databases';
+
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions
+const json = (res: Response): Promise<any> => res.json();
+const FINISHED = ['sent', 'bounced', 'skipped', 'failed'];
+const HOUR_MS = 3_600_000;
+
+/** An SMTP server (login required) that refuses `reject550@…` for good. */
+async function startSmtpServer() {
+  const received: ParsedMail[] = [];
+  const server = new SMTPServer({
+    disabledCommands: ['STARTTLS'],
+    allowInsecureAuth: true,
+    logger: false,
+    onAuth(auth, _session, callback) {
+      if (auth.username === 'plaudit' && auth.password === 'pw') return callback(null, { user: 'plaudit' });
+      callback(Object.assign(new Error('Invalid credentials'), { responseCode: 535 }));
+    },
+    onRcptTo(address, _session, callback) {
+      if (address.address.startsWith('defer451@')) {
+        return callback(Object.assign(new Error('4.2.1 mailbox busy, try later'), { responseCode: 451 }));
+      }
+      if (address.address.startsWith('reject550@')) {
+        return callback(
+          Object.assign(new Error('5.1.1 <reject550@example.com>: no such user'), { responseCode: 550 }),
+        );
+      }
+      callback();
+    },
+    onData(stream, _session, callback) {
+      simpleParser(stream)
+        .then((mail) => {
+          received.push(mail);
+          callback();
+        })
+        .catch(callback);
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.server.address() as AddressInfo).port,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function hrefsOf(html: string): string[] {
+  return [...html.matchAll(/<a\b[^>]*\bhref="([^"]*)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
+}
+
+async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+for (const kind of databaseKinds()) {
+  describe(`sending an invitation by email through the job queue on ${kind.name}`, () => {
+    let db: Database;
+    let drop: () => Promise<void>;
+    let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+    let mailer: Mailer;
+    let http: ReturnType<typeof serve>;
+    let closeApp: () => Promise<void>;
+    let publicUrl = '';
+    let key = '';
+    let workspaceId = '';
+    let surveyId = '';
+    let handler: JobHandler;
+    /** The clock of the app, the worker and the handler; tests move it forward. */
+    let nowMs = Date.now();
+    const clock = () => new Date(nowMs);
+
+    beforeAll(async () => {
+      ({ db, drop } = await kind.create());
+      smtp = await startSmtpServer();
+      mailer = createSmtpMailer({
+        url: `smtp://plaudit:pw@127.0.0.1:${smtp.port}`,
+        from: 'Taskwerk Feedback <nps@taskwerk.example>',
+        maxConnections: 2,
+      });
+      // The app needs its public URL, and the URL needs the port: listen first.
+      let fetchApp: (request: Request, env: unknown) => Response | Promise<Response> = () =>
+        new Response('starting', { status: 503 });
+      http = serve({ fetch: (request, env) => fetchApp(request, env), port: 0, hostname: '127.0.0.1' });
+      await new Promise<void>((resolve) => http.once('listening', () => resolve()));
+      publicUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+      const created = createApp({ config: loadConfig({}, { publicUrl }), db, clock });
+      closeApp = created.close;
+      fetchApp = (request, env) => created.app.fetch(request, env);
+      handler = sendInvitationHandler({ publicUrl, mailer, clock });
+
+      const ws = await createWorkspace(db, { name: 'Send' });
+      workspaceId = ws.id;
+      key = (await createApiKey(db, ws.id, 't')).secret;
+      const survey = await json(
+        await api('POST', '/surveys', { name: 'Relationship', product_name: 'Taskwerk' }),
+      );
+      surveyId = survey.id;
+    });
+    afterAll(async () => {
+      await mailer?.close();
+      await new Promise<void>((resolve) => http?.close(() => resolve()));
+      await closeApp?.();
+      await smtp?.close();
+      await drop();
+    });
+
+    const api = (method: string, urlPath: string, body?: unknown) =>
+      fetch(`${publicUrl}/api/v1${urlPath}`, {
+        method,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+
+    const invite = async (contact: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
+      const res = await api('POST', '/invitations', {
+        survey_id: surveyId,
+        contact,
+        channel: 'email',
+        send: true,
+        ...extra,
+      });
+      expect(res.status, await res.clone().text()).toBe(201);
+      return json(res);
+    };
+
+    const invitationRow = async (id: string) =>
+      (
+        await db.query<{
+          status: string;
+          message_id: string | null;
+          sent_at: Date | null;
+          sending_at: Date | null;
+          skip_reason: string | null;
+          delivery_error: string | null;
+        }>(
+          'SELECT status, message_id, sent_at, sending_at, skip_reason, delivery_error FROM invitation WHERE id = $1',
+          [id],
+        )
+      )[0]!;
+
+    const jobOf = async (invitationId: string) => {
+      const [row] = await db.query<{ id: number | string }>(
+        'SELECT id FROM job WHERE queue = $1 AND unique_key = $2',
+        [SEND_INVITATION_QUEUE, `send:${invitationId}`],
+      );
+      return row ? getJob(db, Number(row.id)) : undefined;
+    };
+
+    /** Runs a worker (short polling, the test clock) until the invitation is finished. */
+    const runWorkerUntilFinished = async (invitationId: string) => {
+      const worker = startWorker({
+        db,
+        handlers: { [SEND_INVITATION_QUEUE]: handler },
+        clock,
+        pollMinMs: 10,
+        pollMaxMs: 20,
+      });
+      try {
+        await waitFor(
+          async () => FINISHED.includes((await invitationRow(invitationId)).status),
+          `invitation ${invitationId} to finish`,
+        );
+      } finally {
+        await worker.stop();
+      }
+      return invitationRow(invitationId);
+    };
+
+    const mailsTo = (address: string) =>
+      smtp.received.filter((m) =>
+        [m.to ?? []].flat().some((t) => t.value.some((v) => v.address === address)),
+      );
+
+    it('sends a German invitation created with send: true, and its ?score=9 link records an email response', async () => {
+      const invitation = await invite({ email: 'anna@example.de', name: 'Anna Müller', locale: 'de' });
+      expect(invitation).toMatchObject({ status: 'queued', message_id: null, sent_at: null });
+      expect(await jobOf(invitation.id)).toMatchObject({
+        state: 'queued',
+        payload: { invitation_id: invitation.id },
+      });
+
+      const row = await runWorkerUntilFinished(invitation.id);
+      expect(row.status).toBe('sent');
+      expect(row.sent_at).toBeInstanceOf(Date);
+      expect(row.message_id).toBe(`<${invitation.id}@127.0.0.1>`);
+      expect((await jobOf(invitation.id))?.state).toBe('done');
+
+      const [mail] = mailsTo('anna@example.de');
+      expect(mail, 'the SMTP server received the email').toBeTruthy();
+      expect(mail!.subject).toBe('Wie wahrscheinlich würden Sie Taskwerk weiterempfehlen?');
+      expect(mail!.messageId).toBe(row.message_id);
+      const scoreLinks = hrefsOf(mail!.html as string).filter((href) => href.startsWith(invitation.url));
+      expect(scoreLinks).toEqual(Array.from({ length: 11 }, (_, n) => `${invitation.url}?score=${n}`));
+
+      const fetched = await json(await api('GET', `/invitations/${invitation.id}`));
+      expect(fetched).toMatchObject({ status: 'sent', message_id: row.message_id });
+
+      const click = await fetch(scoreLinks[9]!, { redirect: 'manual' });
+      expect(click.status).toBe(303);
+      const responses = (await json(await api('GET', `/responses?survey_id=${surveyId}`))).data;
+      expect(responses).toEqual([
+        expect.objectContaining({ invitation_id: invitation.id, score: 9, channel: 'email', locale: 'de' }),
+      ]);
+
+      // The same job once more (at least once): nothing is sent again.
+      const job = (await jobOf(invitation.id))!;
+      await handler({ job, db, signal: new AbortController().signal });
+      expect(mailsTo('anna@example.de')).toHaveLength(1);
+    });
+
+    it("skips an unsubscribed contact's invitation and sends nothing", async () => {
+      expect((await api('POST', '/contacts', { email: 'ben@example.com' })).status).toBe(200);
+      await recordSuppression(
+        db,
+        workspaceId,
+        { email: 'ben@example.com', reason: 'unsubscribed', source: 'api' },
+        clock(),
+      );
+      const invitation = await invite({ email: 'ben@example.com' });
+      const row = await runWorkerUntilFinished(invitation.id);
+      expect(row).toMatchObject({ status: 'skipped', skip_reason: 'unsubscribed', sent_at: null });
+      expect(mailsTo('ben@example.com')).toHaveLength(0);
+    });
+
+    it('records a 550 rejection as bounced with the SMTP text', async () => {
+      const invitation = await invite({ email: 'reject550@example.com' });
+      const row = await runWorkerUntilFinished(invitation.id);
+      expect(row.status).toBe('bounced');
+      expect(row.delivery_error).toMatch(/550 .*no such user/);
+      expect(row.sent_at).toBeNull();
+    });
+
+    it('leaves a 451 deferral to the queue to retry, and fails the invitation on the last attempt', async () => {
+      const invitation = await invite({ email: 'defer451@example.com' });
+      const job = (await jobOf(invitation.id))!;
+      const signal = new AbortController().signal;
+      await expect(handler({ job: { ...job, attempts: 1 }, db, signal })).rejects.toThrow(/451|busy/);
+      const retried = await db.query<{ status: string }>('SELECT status FROM invitation WHERE id = $1', [
+        invitation.id,
+      ]);
+      expect(retried[0]!.status).toBe('sending');
+      await expect(handler({ job: { ...job, attempts: job.maxAttempts }, db, signal })).rejects.toThrow();
+      const failed = await db.query<{ status: string; delivery_error: string }>(
+        'SELECT status, delivery_error FROM invitation WHERE id = $1',
+        [invitation.id],
+      );
+      expect(failed[0]!.status).toBe('failed');
+      expect(failed[0]!.delivery_error).toMatch(/451|busy/);
+      expect(mailsTo('defer451@example.com')).toHaveLength(0);
+    });
+
+    it("sends once more, with the same Message-ID, an invitation an attempt left in 'sending'", async () => {
+      const invitation = await invite({ email: 'carla@example.com' });
+      await runWorkerUntilFinished(invitation.id);
+      const first = mailsTo('carla@example.com');
+      expect(first).toHaveLength(1);
+      // The crash: an attempt recorded 'sending' and died before its result was written.
+      await db.query(`UPDATE invitation SET status = 'sending', sent_at = NULL WHERE id = $1`, [
+        invitation.id,
+      ]);
+      const job = (await jobOf(invitation.id))!;
+      await handler({ job, db, signal: new AbortController().signal });
+      const mails = mailsTo('carla@example.com');
+      expect(mails).toHaveLength(2);
+      expect(mails[1]!.messageId).toBe(mails[0]!.messageId);
+      expect(mails[1]!.messageId).toBe(`<${invitation.id}@127.0.0.1>`);
+      expect(await invitationRow(invitation.id)).toMatchObject({
+        status: 'sent',
+        message_id: mails[0]!.messageId,
+      });
+    });
+
+    it('refuses send without an email (422), send_at in the past (400) and send on another channel (400)', async () => {
+      const before = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM job'))[0]!.n;
+      const noEmail = await api('POST', '/invitations', {
+        survey_id: surveyId,
+        contact: { external_id: 'no-mail-1' },
+        channel: 'email',
+        send: true,
+      });
+      expect(noEmail.status).toBe(422);
+      expect((await json(noEmail)).error.field).toBe('contact');
+
+      const past = await api('POST', '/invitations', {
+        survey_id: surveyId,
+        contact: { email: 'dora@example.com' },
+        channel: 'email',
+        send: true,
+        send_at: new Date(nowMs - 60_000).toISOString(),
+      });
+      expect(past.status).toBe(400);
+      expect((await json(past)).error.field).toBe('send_at');
+
+      const link = await api('POST', '/invitations', {
+        survey_id: surveyId,
+        contact: { email: 'dora@example.com' },
+        send: true,
+      });
+      expect(link.status).toBe(400);
+      expect((await json(link)).error.field).toBe('channel');
+      expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM job'))[0]!.n).toBe(before);
+    });
+
+    it('does not send before send_at, and sends once the clock passed it', async () => {
+      const sendAt = new Date(nowMs + HOUR_MS);
+      const invitation = await invite({ email: 'emil@example.com' }, { send_at: sendAt.toISOString() });
+      expect(new Date(invitation.send_at).getTime()).toBe(sendAt.getTime());
+      const worker = startWorker({
+        db,
+        handlers: { [SEND_INVITATION_QUEUE]: handler },
+        clock,
+        pollMinMs: 10,
+        pollMaxMs: 20,
+      });
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect((await invitationRow(invitation.id)).status).toBe('queued');
+        expect(mailsTo('emil@example.com')).toHaveLength(0);
+        nowMs += HOUR_MS + 1000;
+        await waitFor(
+          async () => (await invitationRow(invitation.id)).status === 'sent',
+          'the invitation to be sent',
+        );
+      } finally {
+        await worker.stop();
+      }
+      expect(mailsTo('emil@example.com')).toHaveLength(1);
+    });
+  });
+}
