@@ -21,6 +21,7 @@ interface Ids {
   account: string;
   contact: string;
   invitation: string;
+  campaign: string;
   response: string;
   apiKey: string;
 }
@@ -56,6 +57,16 @@ const VALID_REQUESTS: Record<string, (ids: Ids) => RequestParts> = {
   'POST /invitations': (ids) => ({ body: { survey_id: ids.survey, contact_id: ids.contact } }),
   'GET /invitations': (ids) => ({ query: { survey_id: ids.survey } }),
   'GET /invitations/{id}': () => ({}),
+  'POST /campaigns': (ids) => ({
+    body: {
+      survey_id: ids.survey,
+      name: 'Quarterly',
+      audience: { all: [{ attribute: 'plan', op: 'eq', value: 'secret-plan-a' }] },
+      fatigue: { min_days_between: 30 },
+    },
+  }),
+  'GET /campaigns': (ids) => ({ query: { survey_id: ids.survey } }),
+  'GET /campaigns/{id}': () => ({}),
   'POST /responses': (ids) => ({ body: { survey_id: ids.survey, score: 9, contact_id: ids.contact } }),
   'GET /responses': (ids) => ({ query: { survey_id: ids.survey } }),
   'GET /responses/{id}': () => ({}),
@@ -92,6 +103,7 @@ function idFor(route: RegisteredRoute, ids: Ids): string {
     accounts: ids.account,
     contacts: ids.contact,
     invitations: ids.invitation,
+    campaigns: ids.campaign,
     responses: ids.response,
   };
   const id = map[resource ?? ''];
@@ -192,6 +204,7 @@ const TENANT_TABLES: [table: string, key: string, ignore: string[]][] = [
   ['account', 'workspace_id', []],
   ['contact', 'workspace_id', []],
   ['invitation', 'workspace_id', []],
+  ['campaign', 'workspace_id', []],
   ['response', 'workspace_id', []],
   ['response_daily', 'workspace_id', []],
   ['response_attribute_daily', 'workspace_id', []],
@@ -301,6 +314,11 @@ for (const kind of databaseKinds()) {
         attributes: { plan: 'secret-plan-a' },
       });
       const invitation = await post('/invitations', { survey_id: survey.id, contact_id: contact.id });
+      const campaign = await post('/campaigns', {
+        survey_id: survey.id,
+        name: 'secret-campaign-A',
+        audience: { everyone: true },
+      });
       const response = await post('/responses', {
         survey_id: survey.id,
         score: 3,
@@ -314,6 +332,7 @@ for (const kind of databaseKinds()) {
         account: account.id,
         contact: contact.id,
         invitation: invitation.id,
+        campaign: campaign.id,
         response: response.id,
         apiKey: apiKey.id,
       };
@@ -470,6 +489,7 @@ for (const kind of databaseKinds()) {
         'secret-plan-a',
         'secret comment A',
         'secret-key-A',
+        'secret-campaign-A',
         workspaces.a,
       ];
       for (const route of routes) {

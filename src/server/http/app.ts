@@ -11,6 +11,7 @@ import { ApiError, errorBody } from './errors';
 import { buildOpenApiDocument } from './openapi';
 import { registerAccountRoutes } from './routes/accounts';
 import { registerApiKeyRoutes } from './routes/api-keys';
+import { registerCampaignRoutes } from './routes/campaigns';
 import { registerContactRoutes } from './routes/contacts';
 import { registerImportRoutes } from './routes/imports';
 import { registerInvitationRoutes } from './routes/invitations';
@@ -83,6 +84,7 @@ export function createApp(deps: AppDeps) {
   registerAccountRoutes(api, ctx);
   registerContactRoutes(api, ctx);
   registerInvitationRoutes(api, ctx);
+  registerCampaignRoutes(api, ctx);
   // Before the response routes: /responses/export must not be taken for /responses/{id}.
   registerResponseExportRoutes(api, ctx);
   registerResponseRoutes(api, ctx);

@@ -269,3 +269,55 @@ export const suppressionSchema = z.object({
   detail: z.string().nullable(),
   created_at: timestamp,
 });
+
+export const campaignFatigueSchema = z.object({
+  min_days_between: z
+    .number()
+    .int()
+    .optional()
+    .describe('Days that must pass after a contact was last surveyed (any channel); default 90'),
+  on_blocked: z
+    .enum(['drop', 'postpone'])
+    .optional()
+    .describe('A recently surveyed contact is skipped (drop, default) or sent later (postpone)'),
+});
+
+export const campaignSchema = z.object({
+  id,
+  survey_id: id,
+  name: z.string(),
+  audience: z
+    .record(z.string(), z.unknown())
+    .describe('{ everyone: true }, { contact_ids: [...] } or an attribute filter { all | any: [...] }'),
+  send_at: timestamp,
+  status: z
+    .enum(['queued', 'expanding', 'done', 'cancelled'])
+    .describe(
+      'queued (the audience is not yet expanded), expanding, done (every invitation exists), cancelled',
+    ),
+  fatigue: campaignFatigueSchema.nullable().describe("The campaign's fatigue override; null: the default"),
+  created_at: timestamp,
+  expanded_at: nullableTimestamp,
+});
+
+export const campaignWithCountsSchema = campaignSchema.extend({
+  counts: z
+    .object({
+      total: z.number().int(),
+      queued: z.number().int(),
+      sending: z.number().int(),
+      sent: z.number().int(),
+      bounced: z.number().int(),
+      failed: z.number().int(),
+      skipped: z.number().int(),
+      skipped_by_reason: z
+        .record(z.string(), z.number().int())
+        .describe('unsubscribed, bounced, recently_surveyed, no_email, and reasons found at send time'),
+    })
+    .describe("The campaign's invitations by status"),
+  answered: z.number().int().describe('Invitations of the campaign that were answered'),
+  response_rate: z
+    .number()
+    .nullable()
+    .describe('answered / sent, from 0 to 1; null before any email was sent'),
+});

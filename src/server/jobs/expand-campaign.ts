@@ -1,0 +1,275 @@
+/**
+ * The `expand-campaign` job: turns a campaign (migration 0007) into one invitation per contact of
+ * its audience. Enqueued by `POST /api/v1/campaigns` in the transaction that creates the campaign
+ * (unique key `expand:<campaign id>`).
+ *
+ * The audience's contacts are read in keyset pages (by id, over the (workspace_id, id) index) of
+ * `EXPAND_PAGE_SIZE`. One query per page selects the contacts together with what the fatigue rules
+ * need (core/fatigue.ts): unsubscribed (contact.unsubscribed_at, or an `unsubscribed` or
+ * `complained` suppression of the address), bounced (a `bounced` suppression) and when the contact
+ * was last surveyed on any channel (the latest of its queued, sending or sent invitations of other
+ * campaigns, by sent_at or else created_at, and of its responses). Each contact is then decided with
+ * `decideSend` at the campaign's send_at under the campaign's policy (workspace default 90 days,
+ * drop, overridden by the campaign):
+ * - allowed: invitation 'queued' (channel email, send_at = the campaign's), plus a send-invitation
+ *   job at send_at;
+ * - recently surveyed under 'postpone': invitation 'queued' at the first allowed instant, its job
+ *   due then;
+ * - otherwise: invitation 'skipped' with skip_reason unsubscribed, bounced, recently_surveyed or
+ *   no_email (a contact without an address that is neither unsubscribed nor bounced).
+ *
+ * Each page's invitations and jobs are written in one transaction. Idempotent under the queue's
+ * at-least-once contract: invitations insert ON CONFLICT (campaign_id, contact_id) DO NOTHING, and
+ * the jobs of the page's queued invitations are enqueued with unique keys `send:<invitation id>`,
+ * so a run after a crash adds only what is missing. The campaign is 'done' at the end.
+ */
+import { randomBytes } from 'node:crypto';
+import { type Audience, audienceToSql } from '../../core/audience';
+import { DEFAULT_INVITATION_EXPIRY_DAYS, invitationExpiresAt } from '../../core/expiry';
+import {
+  DEFAULT_FATIGUE_POLICY,
+  decideSend,
+  type FatiguePolicy,
+  resolveFatiguePolicy,
+} from '../../core/fatigue';
+import type { Database } from '../db/port';
+import type { CampaignFatigue } from '../repo/campaigns';
+import { enqueueMany, type NewJob } from './queue';
+import { SEND_INVITATION_QUEUE } from './send-invitation';
+import { type JobHandler, PermanentJobError } from './worker';
+
+export const EXPAND_CAMPAIGN_QUEUE = 'expand-campaign';
+/** Contacts per page: one select, one insert and one enqueue per page. */
+export const EXPAND_PAGE_SIZE = 5_000;
+
+export interface ExpandCampaignPayload {
+  campaign_id: string;
+}
+
+export type CampaignSkipReason = 'unsubscribed' | 'bounced' | 'recently_surveyed' | 'no_email';
+
+export interface ExpandResult {
+  /** Contacts of the audience. */
+  contacts: number;
+  /** Invitations this run inserted (a re-run inserts only the missing ones). */
+  inserted: number;
+  /** Send jobs this run enqueued. */
+  jobs: number;
+}
+
+interface CampaignRow {
+  id: string;
+  workspace_id: string;
+  survey_id: string;
+  audience: Audience;
+  send_at: Date | string;
+  fatigue: CampaignFatigue | null;
+}
+
+interface ContactFacts {
+  id: string;
+  email: string | null;
+  unsubscribed: boolean;
+  bounced: boolean;
+  last_surveyed_at: Date | string | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const dateOf = (value: Date | string) => (value instanceof Date ? value : new Date(value));
+
+/** The campaign's policy: the workspace default with the campaign's override. */
+export function campaignPolicy(fatigue: CampaignFatigue | null): FatiguePolicy {
+  return resolveFatiguePolicy(
+    DEFAULT_FATIGUE_POLICY,
+    fatigue === null ? null : { minDaysBetween: fatigue.min_days_between, onBlocked: fatigue.on_blocked },
+  );
+}
+
+/** `n` invitation tokens (18 random bytes, base64url, as newToken) from one call to randomBytes. */
+function tokens(n: number): string[] {
+  const bytes = randomBytes(18 * n);
+  const out: string[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = bytes.subarray(i * 18, i * 18 + 18).toString('base64url');
+  return out;
+}
+
+/**
+ * Expands one campaign. Returns null when there is nothing to do (no such campaign in the
+ * workspace, or done or cancelled).
+ */
+export async function expandCampaign(
+  db: Database,
+  workspaceId: string,
+  campaignId: string,
+  options: { now: Date; pageSize?: number },
+): Promise<ExpandResult | null> {
+  const now = options.now;
+  const pageSize = options.pageSize ?? EXPAND_PAGE_SIZE;
+  const started = await db.query<CampaignRow>(
+    `UPDATE campaign SET status = 'expanding'
+     WHERE id = $1 AND workspace_id = $2 AND status IN ('queued', 'expanding')
+     RETURNING id, workspace_id, survey_id, audience, send_at, fatigue`,
+    [campaignId, workspaceId],
+  );
+  const campaign = started[0];
+  if (!campaign) return null;
+  const sendAt = dateOf(campaign.send_at);
+  const policy = campaignPolicy(campaign.fatigue);
+  const audience = audienceToSql(campaign.audience, 4, { id: 'c.id', attributes: 'c.attributes' });
+  // The page, then what the fatigue rules need for its contacts, set-based: one pass over each
+  // table's index for the page rather than four correlated look-ups per contact.
+  const selectPage = `WITH page AS (
+      SELECT c.id, c.email, c.unsubscribed_at FROM contact c
+      WHERE c.workspace_id = $1 AND c.id > $3::uuid AND ${audience.sql}
+      ORDER BY c.id
+      LIMIT $4
+    ), suppressed AS (
+      SELECT s.email, bool_or(s.reason IN ('unsubscribed', 'complained')) AS unsubscribed,
+             bool_or(s.reason = 'bounced') AS bounced
+      FROM suppression s
+      WHERE s.workspace_id = $1 AND s.email = ANY (ARRAY(SELECT email FROM page WHERE email IS NOT NULL))
+      GROUP BY s.email
+    ), invited AS (
+      SELECT i.contact_id, max(coalesce(i.sent_at, i.created_at)) AS at
+      FROM invitation i
+      WHERE i.contact_id = ANY (ARRAY(SELECT id FROM page)) AND i.status IN ('queued', 'sending', 'sent')
+        AND i.campaign_id IS DISTINCT FROM $2::uuid
+      GROUP BY i.contact_id
+    ), answered AS (
+      SELECT r.contact_id, max(r.created_at) AS at
+      FROM response r
+      WHERE r.contact_id = ANY (ARRAY(SELECT id FROM page))
+      GROUP BY r.contact_id
+    )
+    SELECT p.id, p.email,
+           (p.unsubscribed_at IS NOT NULL OR coalesce(su.unsubscribed, false)) AS unsubscribed,
+           coalesce(su.bounced, false) AS bounced,
+           greatest(iv.at, an.at) AS last_surveyed_at
+    FROM page p
+    LEFT JOIN suppressed su ON su.email = p.email
+    LEFT JOIN invited iv ON iv.contact_id = p.id
+    LEFT JOIN answered an ON an.contact_id = p.id
+    ORDER BY p.id`;
+
+  const result: ExpandResult = { contacts: 0, inserted: 0, jobs: 0 };
+  // Keyset over the (workspace_id, id) index; the first page starts after the smallest uuid.
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const page: ContactFacts[] = await db.query<ContactFacts>(selectPage, [
+      workspaceId,
+      campaign.id,
+      after,
+      pageSize,
+      ...audience.params,
+    ]);
+    if (page.length === 0) break;
+    after = page[page.length - 1]!.id;
+    result.contacts += page.length;
+
+    const contactIds: string[] = [];
+    const statuses: string[] = [];
+    const sendAts: (Date | null)[] = [];
+    const expiries: Date[] = [];
+    const reasons: (string | null)[] = [];
+    for (const contact of page) {
+      const decision = decideSend(
+        {
+          contact: {
+            unsubscribed: contact.unsubscribed,
+            bounced: contact.bounced,
+            lastSurveyedAt: contact.last_surveyed_at === null ? null : dateOf(contact.last_surveyed_at),
+          },
+          alreadySentForEvent: false,
+          policy,
+        },
+        sendAt,
+      );
+      let status: 'queued' | 'skipped' = 'skipped';
+      let due: Date | null = null;
+      let reason: CampaignSkipReason | null = null;
+      if (!decision.send && (decision.reason === 'unsubscribed' || decision.reason === 'bounced')) {
+        reason = decision.reason;
+      } else if (contact.email === null) {
+        // Waiting gives no address: dropped whatever the policy.
+        reason = 'no_email';
+      } else if (decision.send) {
+        status = 'queued';
+        due = sendAt;
+      } else if (decision.postponeUntil !== null) {
+        status = 'queued';
+        due = decision.postponeUntil;
+      } else {
+        reason = 'recently_surveyed';
+      }
+      contactIds.push(contact.id);
+      statuses.push(status);
+      sendAts.push(due);
+      expiries.push(invitationExpiresAt(due ?? sendAt, DEFAULT_INVITATION_EXPIRY_DAYS));
+      reasons.push(reason);
+    }
+
+    await db.transaction(async (tx) => {
+      const inserted = await tx.query(
+        `INSERT INTO invitation (workspace_id, survey_id, contact_id, campaign_id, token, channel,
+                                 expires_at, status, send_at, skip_reason, created_at)
+         SELECT $1, $2, u.contact_id, $3, u.token, 'email', u.expires_at, u.status, u.send_at, u.skip_reason,
+                date_trunc('milliseconds', $4::timestamptz)
+         FROM unnest($5::uuid[], $6::text[], $7::timestamptz[], $8::text[], $9::timestamptz[], $10::text[])
+           AS u(contact_id, token, expires_at, status, send_at, skip_reason)
+         ON CONFLICT (campaign_id, contact_id) WHERE campaign_id IS NOT NULL DO NOTHING
+         RETURNING id`,
+        [
+          workspaceId,
+          campaign.survey_id,
+          campaign.id,
+          now,
+          contactIds,
+          tokens(contactIds.length),
+          expiries,
+          statuses,
+          sendAts,
+          reasons,
+        ],
+      );
+      result.inserted += inserted.length;
+      // Every queued invitation of the page, not only the new ones: a job missing after a crash is
+      // added, an existing one is kept by its unique key.
+      const queued = await tx.query<{ id: string; send_at: Date | string }>(
+        `SELECT id, send_at FROM invitation
+         WHERE campaign_id = $1 AND contact_id = ANY($2::uuid[]) AND status = 'queued'`,
+        [campaign.id, contactIds],
+      );
+      const jobs: NewJob[] = queued.map((row) => ({
+        queue: SEND_INVITATION_QUEUE,
+        payload: { invitation_id: row.id },
+        workspaceId,
+        runAt: dateOf(row.send_at),
+        uniqueKey: `send:${row.id}`,
+      }));
+      result.jobs += await enqueueMany(tx, jobs, { now });
+    });
+    if (page.length < pageSize) break;
+  }
+
+  await db.query(
+    `UPDATE campaign SET status = 'done', expanded_at = $2 WHERE id = $1 AND status = 'expanding'`,
+    [campaign.id, now],
+  );
+  return result;
+}
+
+/**
+ * The handler of the `expand-campaign` queue.
+ * @example startWorker({ db, handlers: { [EXPAND_CAMPAIGN_QUEUE]: expandCampaignHandler({ clock }) } })
+ */
+export function expandCampaignHandler(deps: { readonly clock: () => Date }): JobHandler {
+  return async ({ job, db }) => {
+    const campaignId = (job.payload as Partial<ExpandCampaignPayload>).campaign_id;
+    if (typeof campaignId !== 'string' || !UUID.test(campaignId)) {
+      throw new PermanentJobError(`job ${job.id}: payload.campaign_id is not a campaign id`);
+    }
+    if (job.workspaceId === null) throw new PermanentJobError(`job ${job.id}: no workspace`);
+    // Deleted, done or cancelled since it was queued: nothing to do.
+    await expandCampaign(db, job.workspaceId, campaignId, { now: deps.clock() });
+  };
+}
