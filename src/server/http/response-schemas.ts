@@ -81,6 +81,16 @@ export const contactSchema = z.object({
   updated_at: timestamp,
 });
 
+export const reminderPlanSchema = z.object({
+  count: z.number().int().min(0).max(5).describe('Reminders at most (0: none)'),
+  after_days: z
+    .number()
+    .int()
+    .min(1)
+    .max(30)
+    .describe('Days after the invitation of the first reminder, and between reminders'),
+});
+
 export const invitationSchema = z.object({
   id,
   survey_id: id,
@@ -103,6 +113,11 @@ export const invitationSchema = z.object({
     .string()
     .nullable()
     .describe('Why no email was sent: answered, expired, survey_archived, unsubscribed, suppressed'),
+  reminder_plan: reminderPlanSchema
+    .nullable()
+    .describe('The reminders sent when the contact has not answered (send: true); null: none'),
+  reminders_sent: z.number().int().describe('Reminders sent so far'),
+  last_reminded_at: nullableTimestamp.describe('When the latest reminder was sent'),
 });
 
 const category = z.enum(['promoter', 'passive', 'detractor']);
@@ -296,6 +311,9 @@ export const campaignSchema = z.object({
       'queued (the audience is not yet expanded), expanding, done (every invitation exists), cancelled',
     ),
   fatigue: campaignFatigueSchema.nullable().describe("The campaign's fatigue override; null: the default"),
+  reminders: reminderPlanSchema
+    .nullable()
+    .describe("The reminder plan of the campaign's invitations; null: none"),
   created_at: timestamp,
   expanded_at: nullableTimestamp,
 });

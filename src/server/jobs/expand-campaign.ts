@@ -21,7 +21,8 @@
  * Each page's invitations and jobs are written in one transaction. Idempotent under the queue's
  * at-least-once contract: invitations insert ON CONFLICT (campaign_id, contact_id) DO NOTHING, and
  * the jobs of the page's queued invitations are enqueued with unique keys `send:<invitation id>`,
- * so a run after a crash adds only what is missing. The campaign is 'done' at the end.
+ * so a run after a crash adds only what is missing. The campaign is 'done' at the end. Queued
+ * invitations get the campaign's reminder plan (jobs/send-reminder.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { type Audience, audienceToSql } from '../../core/audience';
@@ -32,6 +33,7 @@ import {
   type FatiguePolicy,
   resolveFatiguePolicy,
 } from '../../core/fatigue';
+import type { ReminderPlan } from '../../core/reminders';
 import type { Database } from '../db/port';
 import type { CampaignFatigue } from '../repo/campaigns';
 import { enqueueMany, type NewJob } from './queue';
@@ -64,6 +66,8 @@ interface CampaignRow {
   audience: Audience;
   send_at: Date | string;
   fatigue: CampaignFatigue | null;
+  /** The reminder plan of its invitations (migration 0008); null: none. */
+  reminders: ReminderPlan | null;
 }
 
 interface ContactFacts {
@@ -108,7 +112,7 @@ export async function expandCampaign(
   const started = await db.query<CampaignRow>(
     `UPDATE campaign SET status = 'expanding'
      WHERE id = $1 AND workspace_id = $2 AND status IN ('queued', 'expanding')
-     RETURNING id, workspace_id, survey_id, audience, send_at, fatigue`,
+     RETURNING id, workspace_id, survey_id, audience, send_at, fatigue, reminders`,
     [campaignId, workspaceId],
   );
   const campaign = started[0];
@@ -211,9 +215,9 @@ export async function expandCampaign(
     await db.transaction(async (tx) => {
       const inserted = await tx.query(
         `INSERT INTO invitation (workspace_id, survey_id, contact_id, campaign_id, token, channel,
-                                 expires_at, status, send_at, skip_reason, created_at)
+                                 expires_at, status, send_at, skip_reason, created_at, reminder_plan)
          SELECT $1, $2, u.contact_id, $3, u.token, 'email', u.expires_at, u.status, u.send_at, u.skip_reason,
-                date_trunc('milliseconds', $4::timestamptz)
+                date_trunc('milliseconds', $4::timestamptz), CASE WHEN u.status = 'queued' THEN $11::jsonb END
          FROM unnest($5::uuid[], $6::text[], $7::timestamptz[], $8::text[], $9::timestamptz[], $10::text[])
            AS u(contact_id, token, expires_at, status, send_at, skip_reason)
          ON CONFLICT (campaign_id, contact_id) WHERE campaign_id IS NOT NULL DO NOTHING
@@ -229,6 +233,7 @@ export async function expandCampaign(
           statuses,
           sendAts,
           reasons,
+          campaign.reminders === null ? null : JSON.stringify(campaign.reminders),
         ],
       );
       result.inserted += inserted.length;

@@ -12,9 +12,11 @@
  *   email goes out AT LEAST ONCE, not exactly once. The stable Message-ID lets mail clients collapse
  *   the duplicate, and the outbox mailer overwrites its file of that Message-ID;
  * - the result is written with a condition on `status = 'sending'`, so a late attempt never
- *   overwrites a finished one.
+ *   overwrites a finished one; 'sent' is written in one transaction with the job of the first
+ *   reminder (send-reminder.ts, unique key `remind:<invitation id>:1`) when the plan has one.
  */
 
+import type { ReminderPlan } from '../../core/reminders';
 import type { SurveyTexts } from '../../core/survey-texts';
 import { composeSurveyEmail } from '../channels/email/compose-survey-email';
 import { deliverSurveyEmail } from '../channels/email/deliver-survey-email';
@@ -22,6 +24,7 @@ import { type Mailer, MailSendError } from '../channels/email/mailer';
 import type { Queryable } from '../db/port';
 import { normaliseEmail } from '../repo/contacts';
 import { describeError } from './queue';
+import { enqueueNextReminder } from './send-reminder';
 import { type JobHandler, PermanentJobError } from './worker';
 
 export const SEND_INVITATION_QUEUE = 'send-invitation';
@@ -54,6 +57,7 @@ interface InvitationToSend {
   default_locale: string;
   texts: Record<string, SurveyTexts>;
   survey_status: 'active' | 'archived';
+  reminder_plan: ReminderPlan | null;
 }
 
 const FINISHED = new Set(['sent', 'bounced', 'skipped', 'failed']);
@@ -64,7 +68,8 @@ async function loadInvitation(db: Queryable, id: string): Promise<InvitationToSe
   const rows = await db.query<InvitationToSend>(
     `SELECT i.id, w.id AS workspace_id, i.token, i.status, i.expires_at, i.answered_at,
             c.id AS contact_id, c.email, c.name, c.locale, c.unsubscribed_at,
-            s.product_name, s.brand_color, s.default_locale, s.texts, s.status AS survey_status
+            s.product_name, s.brand_color, s.default_locale, s.texts, s.status AS survey_status,
+            i.reminder_plan
      FROM invitation i
      JOIN workspace w ON w.id = i.workspace_id
      JOIN survey s ON s.id = i.survey_id
@@ -85,10 +90,10 @@ async function finish(
     delivery_error?: string;
     skip_reason?: string;
   },
-): Promise<void> {
-  await db.query(
+): Promise<boolean> {
+  const rows = await db.query(
     `UPDATE invitation SET status = $2, sent_at = $3, delivery_error = $4, skip_reason = $5
-     WHERE id = $1 AND status IN ('queued', 'sending')`,
+     WHERE id = $1 AND status IN ('queued', 'sending') RETURNING id`,
     [
       id,
       outcome.status,
@@ -97,6 +102,7 @@ async function finish(
       outcome.skip_reason ?? null,
     ],
   );
+  return rows.length > 0;
 }
 
 const dateOf = (value: Date | string) => (value instanceof Date ? value : new Date(value));
@@ -190,7 +196,12 @@ export function sendInvitationHandler(deps: SendInvitationDeps): JobHandler {
     } else if (result.status === 'bounced') {
       await finish(db, invitation.id, { status: 'bounced', delivery_error: result.response });
     } else {
-      await finish(db, invitation.id, { status: 'sent', sent_at: deps.clock() });
+      // The result and the first reminder's job in one transaction: neither exists without the other.
+      const sentAt = deps.clock();
+      await db.transaction(async (tx) => {
+        if (!(await finish(tx, invitation.id, { status: 'sent', sent_at: sentAt }))) return;
+        await enqueueNextReminder(tx, { ...invitation, sent_at: sentAt, reminders_sent: 0 }, sentAt);
+      });
     }
   };
 }

@@ -7,6 +7,7 @@ import type { Mailer } from '../channels/email/mailer';
 import type { Database } from '../db/port';
 import { EXPAND_CAMPAIGN_QUEUE, expandCampaignHandler } from './expand-campaign';
 import { SEND_INVITATION_QUEUE, sendInvitationHandler } from './send-invitation';
+import { SEND_REMINDER_QUEUE, sendReminderHandler } from './send-reminder';
 import { type JobHandler, startWorker, type Worker, type WorkerOptions } from './worker';
 
 export interface JobDeps {
@@ -22,6 +23,7 @@ export function jobHandlers(deps: JobDeps): Record<string, JobHandler> {
   const clock = deps.clock ?? (() => new Date());
   return {
     [SEND_INVITATION_QUEUE]: sendInvitationHandler({ publicUrl: deps.publicUrl, mailer: deps.mailer, clock }),
+    [SEND_REMINDER_QUEUE]: sendReminderHandler({ publicUrl: deps.publicUrl, mailer: deps.mailer, clock }),
     [EXPAND_CAMPAIGN_QUEUE]: expandCampaignHandler({ clock }),
   };
 }

@@ -1,3 +1,4 @@
+import type { ReminderPlan } from '../../core/reminders';
 import type { Queryable } from '../db/port';
 import { newToken } from './surveys';
 
@@ -20,6 +21,10 @@ export interface Invitation {
   sent_at: Date | null;
   delivery_error: string | null;
   skip_reason: string | null;
+  /** Reminders of an unanswered email invitation (migration 0008); null: none. */
+  reminder_plan: ReminderPlan | null;
+  reminders_sent: number;
+  last_reminded_at: Date | null;
 }
 
 export const INVITATION_STATUSES = [
@@ -35,7 +40,8 @@ export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 
 const COLUMNS =
   'id, workspace_id, survey_id, contact_id, token, channel, expires_at, answered_at, created_at, ' +
-  'status, send_at, message_id, sending_at, sent_at, delivery_error, skip_reason';
+  'status, send_at, message_id, sending_at, sent_at, delivery_error, skip_reason, ' +
+  'reminder_plan, reminders_sent, last_reminded_at';
 
 export async function createInvitation(
   db: Queryable,
@@ -48,11 +54,14 @@ export async function createInvitation(
     /** 'queued' when a send job is enqueued with it (same transaction); default 'created'. */
     status?: 'created' | 'queued';
     send_at?: Date | null;
+    /** The reminders after the email (with status 'queued'); null: none. */
+    reminder_plan?: ReminderPlan | null;
   },
 ): Promise<Invitation> {
   const rows = await db.query<Invitation>(
-    `INSERT INTO invitation (workspace_id, survey_id, contact_id, token, channel, expires_at, status, send_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+    `INSERT INTO invitation (workspace_id, survey_id, contact_id, token, channel, expires_at, status, send_at,
+                             reminder_plan)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb) RETURNING ${COLUMNS}`,
     [
       workspaceId,
       input.survey_id,
@@ -62,6 +71,7 @@ export async function createInvitation(
       input.expires_at,
       input.status ?? 'created',
       input.send_at ?? null,
+      input.reminder_plan ? JSON.stringify(input.reminder_plan) : null,
     ],
   );
   return rows[0]!;

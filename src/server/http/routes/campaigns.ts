@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { validateAudience } from '../../../core/audience';
 import { validateFatigueOverride } from '../../../core/fatigue';
+import { DEFAULT_REMINDER_PLAN, type ReminderPlan } from '../../../core/reminders';
+import type { Queryable } from '../../db/port';
 import { EXPAND_CAMPAIGN_QUEUE } from '../../jobs/expand-campaign';
 import { enqueue } from '../../jobs/queue';
 import {
@@ -18,6 +20,7 @@ import { checkReferences } from '../check-references';
 import { ApiError, notFound } from '../errors';
 import { campaignSchema, campaignWithCountsSchema, pageSchema } from '../response-schemas';
 import { decodeCursor, idParams, pageOf, paginationQuery, uuid } from '../schemas';
+import { checkReminders } from './invitations';
 
 const campaignCreate = z.strictObject({
   survey_id: uuid,
@@ -37,6 +40,14 @@ const campaignCreate = z.strictObject({
     .optional()
     .describe(
       'Override of the survey-fatigue rule: { "min_days_between": 0-365 (default 90), "on_blocked": "drop" | "postpone" }',
+    ),
+
+  reminders: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe(
+      'Reminders of the invitations whose contact has not answered: { "count": 0-5, "after_days": 1-30 }. ' +
+        'Default: { "count": 1, "after_days": 3 }',
     ),
 });
 
@@ -65,9 +76,23 @@ function checkFatigue(input: Record<string, unknown>): CampaignFatigue {
   return out;
 }
 
-export function campaignJson(campaign: Campaign) {
+export function campaignJson(campaign: Campaign, reminders: ReminderPlan | null) {
   const { workspace_id: _, ...rest } = campaign;
-  return rest;
+  return { ...rest, reminders };
+}
+
+/** The reminder plans (migration 0008) of campaigns, by id. */
+async function remindersOf(
+  db: Queryable,
+  workspaceId: string,
+  ids: readonly string[],
+): Promise<Map<string, ReminderPlan | null>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.query<{ id: string; reminders: ReminderPlan | null }>(
+    'SELECT id, reminders FROM campaign WHERE workspace_id = $1 AND id = ANY($2::uuid[])',
+    [workspaceId, [...ids]],
+  );
+  return new Map(rows.map((row) => [row.id, row.reminders]));
 }
 
 export function registerCampaignRoutes(api: ApiRouter, ctx: AppContext): void {
@@ -88,6 +113,8 @@ export function registerCampaignRoutes(api: ApiRouter, ctx: AppContext): void {
         throw new ApiError(400, 'invalid_request', `${error.path}: ${error.message}`, error.path);
       }
       const fatigue = body.fatigue === undefined ? null : checkFatigue(body.fatigue);
+      const reminders =
+        body.reminders === undefined ? { ...DEFAULT_REMINDER_PLAN } : checkReminders(body.reminders);
       const sendAt = body.send_at === undefined ? now : new Date(body.send_at);
       if (sendAt.getTime() < now.getTime()) {
         throw new ApiError(400, 'invalid_request', 'send_at: must not be in the past', 'send_at');
@@ -106,6 +133,10 @@ export function registerCampaignRoutes(api: ApiRouter, ctx: AppContext): void {
           fatigue: fatigue !== null && Object.keys(fatigue).length > 0 ? fatigue : null,
           created_at: now,
         });
+        await tx.query('UPDATE campaign SET reminders = $2::jsonb WHERE id = $1', [
+          created.id,
+          JSON.stringify(reminders),
+        ]);
         // In the same transaction: neither the campaign nor its expansion job exists without the other.
         await enqueue(
           tx,
@@ -118,7 +149,7 @@ export function registerCampaignRoutes(api: ApiRouter, ctx: AppContext): void {
         );
         return created;
       });
-      return c.json(campaignJson(campaign), 201);
+      return c.json(campaignJson(campaign, reminders), 201);
     },
   );
 
@@ -141,7 +172,12 @@ export function registerCampaignRoutes(api: ApiRouter, ctx: AppContext): void {
         { survey_id: query.survey_id },
         { after: decodeCursor(query.cursor), limit: query.limit + 1 },
       );
-      return c.json(pageOf(rows, query.limit, campaignJson));
+      const plans = await remindersOf(
+        ctx.db,
+        auth.workspaceId,
+        rows.map((row) => row.id),
+      );
+      return c.json(pageOf(rows, query.limit, (row) => campaignJson(row, plans.get(row.id) ?? null)));
     },
   );
 
@@ -159,7 +195,10 @@ export function registerCampaignRoutes(api: ApiRouter, ctx: AppContext): void {
       if (!campaign) throw notFound('Campaign', 'id');
       const { answered, ...counts } = await campaignCounts(ctx.db, auth.workspaceId, campaign.id);
       return c.json({
-        ...campaignJson(campaign),
+        ...campaignJson(
+          campaign,
+          (await remindersOf(ctx.db, auth.workspaceId, [campaign.id])).get(campaign.id) ?? null,
+        ),
         counts,
         answered,
         response_rate: counts.sent > 0 ? answered / counts.sent : null,

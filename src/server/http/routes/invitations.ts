@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_REMINDER_PLAN, type ReminderPlan, validateReminderPlan } from '../../../core/reminders';
 import { enqueue } from '../../jobs/queue';
 import { SEND_INVITATION_QUEUE } from '../../jobs/send-invitation';
 import { getContact } from '../../repo/contacts';
@@ -29,6 +30,13 @@ const invitationCreate = z
       .datetime({ offset: true })
       .optional()
       .describe('When to send the email (with send: true); not in the past. Default: now'),
+    reminders: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        'Reminders when the contact has not answered (with send: true): { "count": 0-5, "after_days": 1-30 }; ' +
+          'the k-th is sent k × after_days days after the invitation, before it expires. Default: { "count": 1, "after_days": 3 }',
+      ),
   })
   .refine((i) => !!i.contact_id !== !!i.contact, {
     message: 'give contact_id or contact (one of them)',
@@ -41,7 +49,25 @@ const invitationCreate = z
   .refine((i) => i.send || i.send_at === undefined, {
     message: 'send_at needs send: true',
     path: ['send_at'],
+  })
+  .refine((i) => i.send || i.reminders === undefined, {
+    message: 'reminders needs send: true',
+    path: ['reminders'],
   });
+
+/**
+ * Checks a reminder plan from a request body with the core validator; the error names the field
+ * (`reminders.count`).
+ * @throws ApiError 400.
+ */
+export function checkReminders(input: unknown): ReminderPlan {
+  const checked = validateReminderPlan(input, 'reminders');
+  if (!checked.ok) {
+    const error = checked.errors[0]!;
+    throw new ApiError(400, 'invalid_request', `${error.path}: ${error.message}`, error.path);
+  }
+  return checked.value;
+}
 
 export function invitationJson(ctx: AppContext, invitation: Invitation) {
   const { workspace_id: _, ...rest } = invitation;
@@ -64,6 +90,11 @@ export function registerInvitationRoutes(api: ApiRouter, ctx: AppContext): void 
       if (sendAt && sendAt.getTime() < now.getTime()) {
         throw new ApiError(400, 'invalid_request', 'send_at: must not be in the past', 'send_at');
       }
+      const reminders = !body.send
+        ? null
+        : body.reminders === undefined
+          ? { ...DEFAULT_REMINDER_PLAN }
+          : checkReminders(body.reminders);
       const invitation = await ctx.db.transaction(async (tx) => {
         const survey = await getSurvey(tx, auth.workspaceId, body.survey_id);
         if (!survey) throw new ApiError(422, 'unknown_reference', 'survey_id: no such survey', 'survey_id');
@@ -91,6 +122,7 @@ export function registerInvitationRoutes(api: ApiRouter, ctx: AppContext): void 
           expires_at: new Date(now.getTime() + body.expires_in_days * DAY_MS),
           status: body.send ? 'queued' : 'created',
           send_at: body.send ? (sendAt ?? now) : null,
+          reminder_plan: reminders,
         });
         // In the same transaction: neither the queued invitation nor its job exists without the other.
         if (body.send) {

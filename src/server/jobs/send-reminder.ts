@@ -1,0 +1,227 @@
+/**
+ * The `send-reminder` job: reminder n of an email invitation whose contact has not answered
+ * (core/reminders.ts). The send-invitation job enqueues reminder 1 in the transaction that records
+ * the invitation as sent; each reminder enqueues the next in the transaction that records it as
+ * sent. Unique key `remind:<invitation id>:<n>`, due at `reminderDueAt(sent_at, n - 1, plan, …)`.
+ *
+ * Idempotent under the queue's at-least-once contract (worker.ts):
+ * - nothing is sent when the invitation was not sent, is answered or expired, its survey is
+ *   archived, its contact unsubscribed, or its address suppressed (unsubscribed, complained,
+ *   bounced: deliverSurveyEmail checks), nor when `reminders_sent >= n` (a repeated job) or the
+ *   plan has no reminder n;
+ * - the attempt is recorded (`reminder_sending = n`, `reminder_sending_at`) in its own statement
+ *   BEFORE the SMTP transaction, on the condition `reminders_sent = n - 1`. A job that runs again
+ *   after an attempt died in between sends again with the same Message-ID (`<id>.r<n>@host`): in
+ *   that window the reminder goes out at least once, as the invitation does;
+ * - the result (`reminders_sent = n`, `last_reminded_at`) is written on the same condition, in one
+ *   transaction with the job of reminder n + 1, so neither exists without the other.
+ */
+import { type ReminderPlan, reminderDueAt } from '../../core/reminders';
+import type { SurveyTexts } from '../../core/survey-texts';
+import { composeSurveyEmail } from '../channels/email/compose-survey-email';
+import { deliverSurveyEmail } from '../channels/email/deliver-survey-email';
+import { type Mailer, MailSendError } from '../channels/email/mailer';
+import type { Queryable } from '../db/port';
+import { enqueue } from './queue';
+import { type JobHandler, PermanentJobError } from './worker';
+
+export const SEND_REMINDER_QUEUE = 'send-reminder';
+
+export interface SendReminderPayload {
+  invitation_id: string;
+  /** Which reminder, 1-based. */
+  number: number;
+}
+
+export interface SendReminderDeps {
+  /** `PLAUDIT_PUBLIC_URL` without a trailing slash: links and the Message-ID's host. */
+  readonly publicUrl: string;
+  readonly mailer: Mailer;
+  readonly clock: () => Date;
+}
+
+/** What `enqueueNextReminder` needs of an invitation. */
+export interface RemindableInvitation {
+  id: string;
+  workspace_id: string;
+  sent_at: Date | string | null;
+  expires_at: Date | string;
+  answered_at: Date | string | null;
+  reminder_plan: ReminderPlan | null;
+  /** Reminders sent, counting the one just recorded. */
+  reminders_sent: number;
+}
+
+interface InvitationToRemind extends RemindableInvitation {
+  token: string;
+  status: string;
+  contact_id: string;
+  email: string | null;
+  name: string | null;
+  locale: string | null;
+  unsubscribed_at: Date | string | null;
+  product_name: string;
+  brand_color: string;
+  default_locale: string;
+  texts: Record<string, SurveyTexts>;
+  survey_status: 'active' | 'archived';
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const dateOf = (value: Date | string) => (value instanceof Date ? value : new Date(value));
+const dateOrNull = (value: Date | string | null) => (value === null ? null : dateOf(value));
+
+/** The unique key of reminder `n` of an invitation. */
+export const reminderKey = (invitationId: string, n: number) => `remind:${invitationId}:${n}`;
+
+/**
+ * Enqueues the invitation's next reminder (number `reminders_sent + 1`) when its plan has one that
+ * is due before the invitation expires and the contact has not answered. Pass the transaction that
+ * records the invitation's (or the previous reminder's) sending. Idempotent by the unique key.
+ * Returns whether a job was enqueued (or existed).
+ */
+export async function enqueueNextReminder(
+  db: Queryable,
+  invitation: RemindableInvitation,
+  now: Date,
+): Promise<boolean> {
+  if (invitation.reminder_plan === null || invitation.sent_at === null) return false;
+  const due = reminderDueAt(
+    dateOf(invitation.sent_at),
+    invitation.reminders_sent,
+    invitation.reminder_plan,
+    dateOrNull(invitation.answered_at),
+    dateOf(invitation.expires_at),
+  );
+  if (due === null) return false;
+  const n = invitation.reminders_sent + 1;
+  await enqueue(
+    db,
+    {
+      queue: SEND_REMINDER_QUEUE,
+      payload: { invitation_id: invitation.id, number: n },
+      workspaceId: invitation.workspace_id,
+    },
+    { now, runAt: due, uniqueKey: reminderKey(invitation.id, n) },
+  );
+  return true;
+}
+
+async function loadInvitation(db: Queryable, id: string): Promise<InvitationToRemind | undefined> {
+  const rows = await db.query<InvitationToRemind>(
+    `SELECT i.id, i.workspace_id, i.token, i.status, i.sent_at, i.expires_at, i.answered_at,
+            i.reminder_plan, i.reminders_sent,
+            c.id AS contact_id, c.email, c.name, c.locale, c.unsubscribed_at,
+            s.product_name, s.brand_color, s.default_locale, s.texts, s.status AS survey_status
+     FROM invitation i
+     JOIN survey s ON s.id = i.survey_id
+     JOIN contact c ON c.id = i.contact_id
+     WHERE i.id = $1`,
+    [id],
+  );
+  return rows[0];
+}
+
+/** Clears the recorded attempt of reminder n (it did not go out: suppressed, bounced or failed). */
+async function clearAttempt(db: Queryable, id: string, n: number): Promise<void> {
+  await db.query(
+    `UPDATE invitation SET reminder_sending = NULL, reminder_sending_at = NULL
+     WHERE id = $1 AND reminder_sending = $2`,
+    [id, n],
+  );
+}
+
+/**
+ * The handler of the `send-reminder` queue.
+ * @example startWorker({ db, handlers: { [SEND_REMINDER_QUEUE]: sendReminderHandler({ publicUrl, mailer, clock }) } })
+ */
+export function sendReminderHandler(deps: SendReminderDeps): JobHandler {
+  return async ({ job, db }) => {
+    const payload = job.payload as Partial<SendReminderPayload>;
+    const invitationId = payload.invitation_id;
+    const n = payload.number;
+    if (typeof invitationId !== 'string' || !UUID.test(invitationId)) {
+      throw new PermanentJobError(`job ${job.id}: payload.invitation_id is not an invitation id`);
+    }
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+      throw new PermanentJobError(`job ${job.id}: payload.number is not a reminder number`);
+    }
+    const invitation = await loadInvitation(db, invitationId);
+    if (!invitation) return; // deleted since
+    if (invitation.workspace_id !== job.workspaceId) {
+      throw new PermanentJobError(`job ${job.id}: invitation ${invitationId} is not of the job's workspace`);
+    }
+    const now = deps.clock();
+    const plan = invitation.reminder_plan;
+    if (
+      invitation.status !== 'sent' ||
+      plan === null ||
+      n > plan.count ||
+      invitation.reminders_sent !== n - 1 || // sent already (a repeated job), or out of turn
+      invitation.answered_at !== null ||
+      dateOf(invitation.expires_at).getTime() <= now.getTime() ||
+      invitation.survey_status !== 'active' ||
+      invitation.unsubscribed_at !== null ||
+      invitation.email === null
+    ) {
+      return;
+    }
+
+    const email = composeSurveyEmail({
+      publicUrl: deps.publicUrl,
+      invitation: { id: invitation.id, token: invitation.token },
+      contact: { email: invitation.email, name: invitation.name, locale: invitation.locale },
+      survey: {
+        product_name: invitation.product_name,
+        brand_color: invitation.brand_color,
+        default_locale: invitation.default_locale,
+        texts: invitation.texts,
+      },
+      reminder: { number: n },
+    });
+
+    // The attempt, recorded before the SMTP transaction (and the last check that it is still due).
+    const recorded = await db.query(
+      `UPDATE invitation SET reminder_sending = $2, reminder_sending_at = $3
+       WHERE id = $1 AND status = 'sent' AND answered_at IS NULL AND reminders_sent = $2 - 1
+       RETURNING id`,
+      [invitation.id, n, now],
+    );
+    if (recorded.length === 0) return;
+
+    let result: Awaited<ReturnType<typeof deliverSurveyEmail>>;
+    try {
+      result = await deliverSurveyEmail(
+        db,
+        deps.mailer,
+        email,
+        { workspaceId: invitation.workspace_id, contactId: invitation.contact_id },
+        deps.clock,
+      );
+    } catch (error) {
+      if (error instanceof MailSendError && !error.retryable) {
+        await clearAttempt(db, invitation.id, n);
+        throw new PermanentJobError(error.message, { cause: error });
+      }
+      if (job.attempts >= job.maxAttempts) await clearAttempt(db, invitation.id, n);
+      throw error;
+    }
+    // Suppressed, or bounced (now suppressed): no more reminders to this address.
+    if (result.status !== 'accepted') {
+      await clearAttempt(db, invitation.id, n);
+      return;
+    }
+
+    const sentAt = deps.clock();
+    await db.transaction(async (tx) => {
+      const done = await tx.query(
+        `UPDATE invitation SET reminders_sent = $2, last_reminded_at = $3,
+                reminder_sending = NULL, reminder_sending_at = NULL
+         WHERE id = $1 AND reminders_sent = $2 - 1 RETURNING id`,
+        [invitation.id, n, sentAt],
+      );
+      if (done.length === 0) return;
+      await enqueueNextReminder(tx, { ...invitation, reminders_sent: n }, sentAt);
+    });
+  };
+}
