@@ -3,6 +3,7 @@
  * expansion into invitations is jobs/expand-campaign.ts.
  */
 import type { Audience } from '../../core/audience';
+import type { ReminderPlan } from '../../core/reminders';
 import type { Queryable } from '../db/port';
 
 export type CampaignStatus = 'queued' | 'expanding' | 'done' | 'cancelled';
@@ -22,6 +23,8 @@ export interface Campaign {
   send_at: Date;
   status: CampaignStatus;
   fatigue: CampaignFatigue | null;
+  /** The reminder plan of its invitations; null: none (campaigns from before reminders existed). */
+  reminders: ReminderPlan | null;
   created_at: Date;
   expanded_at: Date | null;
 }
@@ -42,7 +45,7 @@ export interface CampaignCounts {
 const COUNTED = ['queued', 'sending', 'sent', 'bounced', 'failed', 'skipped'] as const;
 
 const COLUMNS =
-  'id, workspace_id, survey_id, name, audience, send_at, status, fatigue, created_at, expanded_at';
+  'id, workspace_id, survey_id, name, audience, send_at, status, fatigue, reminders, created_at, expanded_at';
 
 export async function createCampaign(
   db: Queryable,
@@ -53,12 +56,13 @@ export async function createCampaign(
     audience: Audience;
     send_at: Date;
     fatigue: CampaignFatigue | null;
+    reminders: ReminderPlan | null;
     created_at: Date;
   },
 ): Promise<Campaign> {
   const rows = await db.query<Campaign>(
-    `INSERT INTO campaign (workspace_id, survey_id, name, audience, send_at, fatigue, created_at)
-     VALUES ($1, $2, $3, $4::jsonb, $5, $6::jsonb, date_trunc('milliseconds', $7::timestamptz))
+    `INSERT INTO campaign (workspace_id, survey_id, name, audience, send_at, fatigue, created_at, reminders)
+     VALUES ($1, $2, $3, $4::jsonb, $5, $6::jsonb, date_trunc('milliseconds', $7::timestamptz), $8::jsonb)
      RETURNING ${COLUMNS}`,
     [
       workspaceId,
@@ -68,6 +72,7 @@ export async function createCampaign(
       input.send_at,
       input.fatigue === null ? null : JSON.stringify(input.fatigue),
       input.created_at,
+      input.reminders === null ? null : JSON.stringify(input.reminders),
     ],
   );
   return rows[0]!;

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { validateAudience } from '../../../core/audience';
 import { validateFatigueOverride } from '../../../core/fatigue';
-import { DEFAULT_REMINDER_PLAN, type ReminderPlan } from '../../../core/reminders';
-import type { Queryable } from '../../db/port';
+import { DEFAULT_REMINDER_PLAN } from '../../../core/reminders';
 import { EXPAND_CAMPAIGN_QUEUE } from '../../jobs/expand-campaign';
 import { enqueue } from '../../jobs/queue';
 import {
@@ -19,7 +18,7 @@ import type { AppContext } from '../app';
 import { checkReferences } from '../check-references';
 import { ApiError, notFound } from '../errors';
 import { campaignSchema, campaignWithCountsSchema, pageSchema } from '../response-schemas';
-import { decodeCursor, idParams, pageOf, paginationQuery, uuid } from '../schemas';
+import { decodeCursor, idParams, pageOf, paginationQuery, uuid, withoutWorkspace } from '../schemas';
 import { checkReminders } from './invitations';
 
 const campaignCreate = z.strictObject({
@@ -76,24 +75,7 @@ function checkFatigue(input: Record<string, unknown>): CampaignFatigue {
   return out;
 }
 
-export function campaignJson(campaign: Campaign, reminders: ReminderPlan | null) {
-  const { workspace_id: _, ...rest } = campaign;
-  return { ...rest, reminders };
-}
-
-/** The reminder plans (migration 0008) of campaigns, by id. */
-async function remindersOf(
-  db: Queryable,
-  workspaceId: string,
-  ids: readonly string[],
-): Promise<Map<string, ReminderPlan | null>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db.query<{ id: string; reminders: ReminderPlan | null }>(
-    'SELECT id, reminders FROM campaign WHERE workspace_id = $1 AND id = ANY($2::uuid[])',
-    [workspaceId, [...ids]],
-  );
-  return new Map(rows.map((row) => [row.id, row.reminders]));
-}
+export const campaignJson = withoutWorkspace<Campaign>;
 
 export function registerCampaignRoutes(api: ApiRouter, ctx: AppContext): void {
   api.route(
@@ -131,12 +113,9 @@ export function registerCampaignRoutes(api: ApiRouter, ctx: AppContext): void {
           audience: audience.value,
           send_at: sendAt,
           fatigue: fatigue !== null && Object.keys(fatigue).length > 0 ? fatigue : null,
+          reminders,
           created_at: now,
         });
-        await tx.query('UPDATE campaign SET reminders = $2::jsonb WHERE id = $1', [
-          created.id,
-          JSON.stringify(reminders),
-        ]);
         // In the same transaction: neither the campaign nor its expansion job exists without the other.
         await enqueue(
           tx,
@@ -149,7 +128,7 @@ export function registerCampaignRoutes(api: ApiRouter, ctx: AppContext): void {
         );
         return created;
       });
-      return c.json(campaignJson(campaign, reminders), 201);
+      return c.json(campaignJson(campaign), 201);
     },
   );
 
@@ -172,12 +151,7 @@ export function registerCampaignRoutes(api: ApiRouter, ctx: AppContext): void {
         { survey_id: query.survey_id },
         { after: decodeCursor(query.cursor), limit: query.limit + 1 },
       );
-      const plans = await remindersOf(
-        ctx.db,
-        auth.workspaceId,
-        rows.map((row) => row.id),
-      );
-      return c.json(pageOf(rows, query.limit, (row) => campaignJson(row, plans.get(row.id) ?? null)));
+      return c.json(pageOf(rows, query.limit, campaignJson));
     },
   );
 
@@ -195,10 +169,7 @@ export function registerCampaignRoutes(api: ApiRouter, ctx: AppContext): void {
       if (!campaign) throw notFound('Campaign', 'id');
       const { answered, ...counts } = await campaignCounts(ctx.db, auth.workspaceId, campaign.id);
       return c.json({
-        ...campaignJson(
-          campaign,
-          (await remindersOf(ctx.db, auth.workspaceId, [campaign.id])).get(campaign.id) ?? null,
-        ),
+        ...campaignJson(campaign),
         counts,
         answered,
         response_rate: counts.sent > 0 ? answered / counts.sent : null,
