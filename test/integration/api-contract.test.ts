@@ -22,6 +22,7 @@ interface Ids {
   contact: string;
   invitation: string;
   campaign: string;
+  triggerRule: string;
   response: string;
   apiKey: string;
 }
@@ -67,6 +68,27 @@ const VALID_REQUESTS: Record<string, (ids: Ids) => RequestParts> = {
   }),
   'GET /campaigns': (ids) => ({ query: { survey_id: ids.survey } }),
   'GET /campaigns/{id}': () => ({}),
+  'POST /trigger-rules': (ids) => ({
+    body: {
+      survey_id: ids.survey,
+      name: 'After a purchase',
+      event_name: 'purchase',
+      filter: { all: [{ attribute: 'amount', op: 'gt', value: 100 }] },
+      delay_minutes: 120,
+      fatigue: { min_days_between: 30 },
+    },
+  }),
+  'GET /trigger-rules': () => ({ query: { event_name: 'purchase' } }),
+  'PATCH /trigger-rules/{id}': () => ({ body: { delay_minutes: 60 } }),
+  'POST /events': () => ({
+    body: {
+      id: 'order-contract-1',
+      name: 'purchase',
+      contact: { email: 'buyer-contract@example.com' },
+      properties: { amount: 120 },
+    },
+  }),
+  'GET /events': () => ({ query: { name: 'purchase' } }),
   'POST /responses': (ids) => ({ body: { survey_id: ids.survey, score: 9, contact_id: ids.contact } }),
   'GET /responses': (ids) => ({ query: { survey_id: ids.survey } }),
   'GET /responses/{id}': () => ({}),
@@ -104,6 +126,7 @@ function idFor(route: RegisteredRoute, ids: Ids): string {
     contacts: ids.contact,
     invitations: ids.invitation,
     campaigns: ids.campaign,
+    'trigger-rules': ids.triggerRule,
     responses: ids.response,
   };
   const id = map[resource ?? ''];
@@ -205,6 +228,8 @@ const TENANT_TABLES: [table: string, key: string, ignore: string[]][] = [
   ['contact', 'workspace_id', []],
   ['invitation', 'workspace_id', []],
   ['campaign', 'workspace_id', []],
+  ['trigger_rule', 'workspace_id', []],
+  ['event', 'workspace_id', []],
   ['response', 'workspace_id', []],
   ['response_daily', 'workspace_id', []],
   ['response_attribute_daily', 'workspace_id', []],
@@ -319,6 +344,18 @@ for (const kind of databaseKinds()) {
         name: 'secret-campaign-A',
         audience: { everyone: true },
       });
+      const triggerRule = await post('/trigger-rules', {
+        survey_id: survey.id,
+        name: 'secret-rule-A',
+        event_name: 'purchase',
+        delay_minutes: 60,
+      });
+      await post('/events', {
+        id: 'secret-event-A',
+        name: 'purchase',
+        contact: { email: 'secret-a@example.com' },
+        properties: { amount: 'secret-amount-A' },
+      });
       const response = await post('/responses', {
         survey_id: survey.id,
         score: 3,
@@ -333,6 +370,7 @@ for (const kind of databaseKinds()) {
         contact: contact.id,
         invitation: invitation.id,
         campaign: campaign.id,
+        triggerRule: triggerRule.id,
         response: response.id,
         apiKey: apiKey.id,
       };
@@ -490,6 +528,9 @@ for (const kind of databaseKinds()) {
         'secret comment A',
         'secret-key-A',
         'secret-campaign-A',
+        'secret-rule-A',
+        'secret-event-A',
+        'secret-amount-A',
         workspaces.a,
       ];
       for (const route of routes) {

@@ -13,6 +13,7 @@ import { registerAccountRoutes } from './routes/accounts';
 import { registerApiKeyRoutes } from './routes/api-keys';
 import { registerCampaignRoutes } from './routes/campaigns';
 import { registerContactRoutes } from './routes/contacts';
+import { registerEventRoutes } from './routes/events';
 import { registerImportRoutes } from './routes/imports';
 import { registerInvitationRoutes } from './routes/invitations';
 import { registerMetricsRoutes } from './routes/metrics';
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps) {
   registerContactRoutes(api, ctx);
   registerInvitationRoutes(api, ctx);
   registerCampaignRoutes(api, ctx);
+  registerEventRoutes(api, ctx);
   // Before the response routes: /responses/export must not be taken for /responses/{id}.
   registerResponseExportRoutes(api, ctx);
   registerResponseRoutes(api, ctx);

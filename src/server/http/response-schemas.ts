@@ -118,6 +118,7 @@ export const invitationSchema = z.object({
     .describe('The reminders sent when the contact has not answered (send: true); null: none'),
   reminders_sent: z.number().int().describe('Reminders sent so far'),
   last_reminded_at: nullableTimestamp.describe('When the latest reminder was sent'),
+  event_id: id.nullable().describe('The event that triggered it (a trigger rule), or null'),
 });
 
 const category = z.enum(['promoter', 'passive', 'detractor']);
@@ -338,4 +339,49 @@ export const campaignWithCountsSchema = campaignSchema.extend({
     .number()
     .nullable()
     .describe('answered / sent, from 0 to 1; null before any email was sent'),
+});
+
+export const triggerRuleSchema = z.object({
+  id,
+  name: z.string(),
+  event_name: z.string().describe('The event name the rule reacts to'),
+  filter: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .describe("A filter on the event's properties { all | any: [...] }; null: every event of the name"),
+  survey_id: id,
+  delay_minutes: z.number().int().describe('Minutes after the event at which the survey is sent'),
+  reminders: reminderPlanSchema
+    .nullable()
+    .describe("The reminder plan of the rule's invitations; null: none"),
+  fatigue: campaignFatigueSchema.nullable().describe("The rule's fatigue override; null: the default"),
+  active: z.boolean(),
+  created_at: timestamp,
+});
+
+export const eventOutcomeSchema = z.object({
+  rule_id: id,
+  survey_id: id,
+  invitation_id: id
+    .nullable()
+    .describe('The invitation created; for duplicate_event the one the event already has of the survey'),
+  status: z.enum(['queued', 'skipped']),
+  skip_reason: z
+    .string()
+    .nullable()
+    .describe('Why no survey is sent: unsubscribed, bounced, recently_surveyed, no_email, duplicate_event'),
+  send_at: nullableTimestamp.describe('When the email is due (queued)'),
+});
+
+export const eventSchema = z.object({
+  id,
+  external_id: z.string().describe('Your id of the event (the id you sent)'),
+  name: z.string(),
+  contact_id: id,
+  properties: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  occurred_at: timestamp,
+  received_at: timestamp,
+  outcomes: z
+    .array(eventOutcomeSchema)
+    .describe('What each active rule whose name and filter matched did when the event arrived'),
 });

@@ -27,15 +27,16 @@
 import { randomBytes } from 'node:crypto';
 import { type Audience, audienceToSql } from '../../core/audience';
 import { DEFAULT_INVITATION_EXPIRY_DAYS, invitationExpiresAt } from '../../core/expiry';
-import {
-  DEFAULT_FATIGUE_POLICY,
-  decideSend,
-  type FatiguePolicy,
-  resolveFatiguePolicy,
-} from '../../core/fatigue';
+import { DEFAULT_FATIGUE_POLICY, type FatiguePolicy, resolveFatiguePolicy } from '../../core/fatigue';
 import type { ReminderPlan } from '../../core/reminders';
 import type { Database } from '../db/port';
 import type { CampaignFatigue } from '../repo/campaigns';
+import {
+  type ContactFacts,
+  contactFactsSql,
+  decideInvitation,
+  type InvitationSkipReason,
+} from './fatigue-facts';
 import { enqueueMany, type NewJob } from './queue';
 import { SEND_INVITATION_QUEUE } from './send-invitation';
 import { type JobHandler, PermanentJobError } from './worker';
@@ -48,7 +49,7 @@ export interface ExpandCampaignPayload {
   campaign_id: string;
 }
 
-export type CampaignSkipReason = 'unsubscribed' | 'bounced' | 'recently_surveyed' | 'no_email';
+export type CampaignSkipReason = InvitationSkipReason;
 
 export interface ExpandResult {
   /** Contacts of the audience. */
@@ -68,14 +69,6 @@ interface CampaignRow {
   fatigue: CampaignFatigue | null;
   /** The reminder plan of its invitations (migration 0008); null: none. */
   reminders: ReminderPlan | null;
-}
-
-interface ContactFacts {
-  id: string;
-  email: string | null;
-  unsubscribed: boolean;
-  bounced: boolean;
-  last_surveyed_at: Date | string | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -120,40 +113,14 @@ export async function expandCampaign(
   const sendAt = dateOf(campaign.send_at);
   const policy = campaignPolicy(campaign.fatigue);
   const audience = audienceToSql(campaign.audience, 4, { id: 'c.id', attributes: 'c.attributes' });
-  // The page, then what the fatigue rules need for its contacts, set-based: one pass over each
-  // table's index for the page rather than four correlated look-ups per contact.
-  const selectPage = `WITH page AS (
-      SELECT c.id, c.email, c.unsubscribed_at FROM contact c
-      WHERE c.workspace_id = $1 AND c.id > $3::uuid AND ${audience.sql}
-      ORDER BY c.id
-      LIMIT $4
-    ), suppressed AS (
-      SELECT s.email, bool_or(s.reason IN ('unsubscribed', 'complained')) AS unsubscribed,
-             bool_or(s.reason = 'bounced') AS bounced
-      FROM suppression s
-      WHERE s.workspace_id = $1 AND s.email = ANY (ARRAY(SELECT email FROM page WHERE email IS NOT NULL))
-      GROUP BY s.email
-    ), invited AS (
-      SELECT i.contact_id, max(coalesce(i.sent_at, i.created_at)) AS at
-      FROM invitation i
-      WHERE i.contact_id = ANY (ARRAY(SELECT id FROM page)) AND i.status IN ('queued', 'sending', 'sent')
-        AND i.campaign_id IS DISTINCT FROM $2::uuid
-      GROUP BY i.contact_id
-    ), answered AS (
-      SELECT r.contact_id, max(r.created_at) AS at
-      FROM response r
-      WHERE r.contact_id = ANY (ARRAY(SELECT id FROM page))
-      GROUP BY r.contact_id
-    )
-    SELECT p.id, p.email,
-           (p.unsubscribed_at IS NOT NULL OR coalesce(su.unsubscribed, false)) AS unsubscribed,
-           coalesce(su.bounced, false) AS bounced,
-           greatest(iv.at, an.at) AS last_surveyed_at
-    FROM page p
-    LEFT JOIN suppressed su ON su.email = p.email
-    LEFT JOIN invited iv ON iv.contact_id = p.id
-    LEFT JOIN answered an ON an.contact_id = p.id
-    ORDER BY p.id`;
+  // The page, then what the fatigue rules need for its contacts (jobs/fatigue-facts.ts).
+  const selectPage = contactFactsSql(
+    `SELECT c.id, c.email, c.unsubscribed_at FROM contact c
+     WHERE c.workspace_id = $1 AND c.id > $3::uuid AND ${audience.sql}
+     ORDER BY c.id
+     LIMIT $4`,
+    '$2::uuid',
+  );
 
   const result: ExpandResult = { contacts: 0, inserted: 0, jobs: 0 };
   // Keyset over the (workspace_id, id) index; the first page starts after the smallest uuid.
@@ -176,35 +143,7 @@ export async function expandCampaign(
     const expiries: Date[] = [];
     const reasons: (string | null)[] = [];
     for (const contact of page) {
-      const decision = decideSend(
-        {
-          contact: {
-            unsubscribed: contact.unsubscribed,
-            bounced: contact.bounced,
-            lastSurveyedAt: contact.last_surveyed_at === null ? null : dateOf(contact.last_surveyed_at),
-          },
-          alreadySentForEvent: false,
-          policy,
-        },
-        sendAt,
-      );
-      let status: 'queued' | 'skipped' = 'skipped';
-      let due: Date | null = null;
-      let reason: CampaignSkipReason | null = null;
-      if (!decision.send && (decision.reason === 'unsubscribed' || decision.reason === 'bounced')) {
-        reason = decision.reason;
-      } else if (contact.email === null) {
-        // Waiting gives no address: dropped whatever the policy.
-        reason = 'no_email';
-      } else if (decision.send) {
-        status = 'queued';
-        due = sendAt;
-      } else if (decision.postponeUntil !== null) {
-        status = 'queued';
-        due = decision.postponeUntil;
-      } else {
-        reason = 'recently_surveyed';
-      }
+      const { status, due, reason } = decideInvitation(contact, policy, sendAt);
       contactIds.push(contact.id);
       statuses.push(status);
       sendAts.push(due);

@@ -25,6 +25,8 @@ export interface Invitation {
   reminder_plan: ReminderPlan | null;
   reminders_sent: number;
   last_reminded_at: Date | null;
+  /** The event that triggered it (migration 0009); null: not sent for an event. */
+  event_id: string | null;
 }
 
 export const INVITATION_STATUSES = [
@@ -41,7 +43,7 @@ export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 const COLUMNS =
   'id, workspace_id, survey_id, contact_id, token, channel, expires_at, answered_at, created_at, ' +
   'status, send_at, message_id, sending_at, sent_at, delivery_error, skip_reason, ' +
-  'reminder_plan, reminders_sent, last_reminded_at';
+  'reminder_plan, reminders_sent, last_reminded_at, event_id';
 
 export async function createInvitation(
   db: Queryable,
@@ -93,13 +95,14 @@ export async function getInvitationByToken(db: Queryable, token: string): Promis
 export async function listInvitations(
   db: Queryable,
   workspaceId: string,
-  filter: { survey_id?: string; contact_id?: string },
+  filter: { survey_id?: string; contact_id?: string; event_id?: string },
   page: { after?: { created_at: string; id: string }; limit: number },
 ): Promise<Invitation[]> {
   return db.query<Invitation>(
     `SELECT ${COLUMNS} FROM invitation WHERE workspace_id = $1
        AND ($2::uuid IS NULL OR survey_id = $2) AND ($3::uuid IS NULL OR contact_id = $3)
        AND ($4::timestamptz IS NULL OR (created_at, id) > ($4::timestamptz, $5::uuid))
+       AND ($7::uuid IS NULL OR event_id = $7)
      ORDER BY created_at, id LIMIT $6`,
     [
       workspaceId,
@@ -108,6 +111,50 @@ export async function listInvitations(
       page.after?.created_at ?? null,
       page.after?.id ?? null,
       page.limit,
+      filter.event_id ?? null,
     ],
   );
+}
+
+/**
+ * The invitation a trigger rule creates for an event: queued (its send job is enqueued by the
+ * caller in the same transaction) or skipped with its reason. Null when the event already has an
+ * invitation of this survey (one event never sends the same survey twice).
+ */
+export async function createEventInvitation(
+  db: Queryable,
+  workspaceId: string,
+  input: {
+    survey_id: string;
+    contact_id: string;
+    event_id: string;
+    expires_at: Date;
+    status: 'queued' | 'skipped';
+    send_at: Date | null;
+    skip_reason: string | null;
+    reminder_plan: ReminderPlan | null;
+    created_at: Date;
+  },
+): Promise<Invitation | null> {
+  const rows = await db.query<Invitation>(
+    `INSERT INTO invitation (workspace_id, survey_id, contact_id, token, channel, expires_at, status, send_at,
+                             skip_reason, reminder_plan, event_id, created_at)
+     VALUES ($1, $2, $3, $4, 'email', $5, $6, $7, $8, $9::jsonb, $10, date_trunc('milliseconds', $11::timestamptz))
+     ON CONFLICT (event_id, survey_id) WHERE event_id IS NOT NULL DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [
+      workspaceId,
+      input.survey_id,
+      input.contact_id,
+      newToken(),
+      input.expires_at,
+      input.status,
+      input.send_at,
+      input.skip_reason,
+      input.reminder_plan ? JSON.stringify(input.reminder_plan) : null,
+      input.event_id,
+      input.created_at,
+    ],
+  );
+  return rows[0] ?? null;
 }

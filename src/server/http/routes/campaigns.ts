@@ -58,7 +58,7 @@ const FATIGUE_FIELDS: Record<string, string> = {
 const API_FIELDS: Record<string, string> = { minDaysBetween: 'min_days_between', onBlocked: 'on_blocked' };
 
 /** Checks the fatigue override with the core validator; its errors name the API's fields. */
-function checkFatigue(input: Record<string, unknown>): CampaignFatigue {
+export function checkFatigue(input: Record<string, unknown>): CampaignFatigue {
   const renamed = Object.fromEntries(Object.entries(input).map(([k, v]) => [FATIGUE_FIELDS[k] ?? k, v]));
   const checked = validateFatigueOverride(renamed, 'fatigue');
   if (!checked.ok) {

@@ -3,6 +3,7 @@ import { DEFAULT_REMINDER_PLAN, type ReminderPlan, validateReminderPlan } from '
 import { enqueue } from '../../jobs/queue';
 import { SEND_INVITATION_QUEUE } from '../../jobs/send-invitation';
 import { getContact } from '../../repo/contacts';
+import { eventExists } from '../../repo/events';
 import { createInvitation, getInvitation, type Invitation, listInvitations } from '../../repo/invitations';
 import { getSurvey } from '../../repo/surveys';
 import type { ApiRouter } from '../api-router';
@@ -148,7 +149,12 @@ export function registerInvitationRoutes(api: ApiRouter, ctx: AppContext): void 
       path: '/invitations',
       summary: 'List invitations',
       tag: 'Invitations',
-      query: z.object({ ...paginationQuery, survey_id: uuid.optional(), contact_id: uuid.optional() }),
+      query: z.object({
+        ...paginationQuery,
+        survey_id: uuid.optional(),
+        contact_id: uuid.optional(),
+        event_id: uuid.optional().describe('The invitations a trigger rule created for this event'),
+      }),
       responses: { 200: { description: 'A page of invitations', schema: pageSchema(invitationSchema) } },
     },
     async ({ c, auth, query }) => {
@@ -156,10 +162,13 @@ export function registerInvitationRoutes(api: ApiRouter, ctx: AppContext): void 
         survey_id: query.survey_id ? [query.survey_id] : [],
         contact_id: query.contact_id,
       });
+      if (query.event_id && !(await eventExists(ctx.db, auth.workspaceId, query.event_id))) {
+        throw new ApiError(422, 'unknown_reference', 'event_id: no such event in this workspace', 'event_id');
+      }
       const rows = await listInvitations(
         ctx.db,
         auth.workspaceId,
-        { survey_id: query.survey_id, contact_id: query.contact_id },
+        { survey_id: query.survey_id, contact_id: query.contact_id, event_id: query.event_id },
         { after: decodeCursor(query.cursor), limit: query.limit + 1 },
       );
       return c.json(pageOf(rows, query.limit, (row) => invitationJson(ctx, row)));
