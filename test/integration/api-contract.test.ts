@@ -93,7 +93,7 @@ const VALID_REQUESTS: Record<string, (ids: Ids) => RequestParts> = {
   'GET /responses': (ids) => ({ query: { survey_id: ids.survey } }),
   'GET /responses/{id}': () => ({}),
   'PATCH /responses/{id}': () => ({ body: { comment: 'changed' } }),
-  'GET /metrics/nps': (ids) => ({ query: { survey_id: ids.survey } }),
+  'GET /metrics/nps': (ids) => ({ query: { survey_id: ids.survey, current: 'true' } }),
   'GET /metrics/trend': (ids) => ({ query: { survey_id: ids.survey, granularity: 'month' } }),
   'GET /metrics/breakdown': (ids) => ({ query: { survey_id: ids.survey, by: 'plan' } }),
   'GET /responses/export': (ids) => ({ query: { survey_id: ids.survey } }),

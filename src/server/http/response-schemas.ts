@@ -20,7 +20,10 @@ export const workspaceSchema = z.object({
   time_zone: z.string(),
   default_locale: z.string(),
   industry: z.string().nullable(),
-  validity_months: z.number().int(),
+  validity_months: z.number().int().describe('Responses count in the current NPS for this many months'),
+  fatigue_days: z.number().int().describe('At most one survey per contact per this many days (0: off)'),
+  fatigue_on_blocked: z.enum(['drop', 'postpone']),
+  invitation_expiry_days: z.number().int().describe('Invitations of campaigns and rules expire after this'),
   segment_attributes: z.array(z.string()),
   created_at: timestamp,
   updated_at: timestamp,
@@ -54,6 +57,15 @@ export const surveySchema = z.object({
   public_token: z.string(),
   public_url: z.url().describe('The public survey link: every visitor may answer'),
   status: z.enum(['active', 'archived']),
+  fatigue_days: z
+    .number()
+    .int()
+    .nullable()
+    .describe("Overrides the workspace's fatigue_days; null: the workspace's"),
+  fatigue_on_blocked: z
+    .enum(['drop', 'postpone'])
+    .nullable()
+    .describe("Overrides the workspace's fatigue_on_blocked; null: the workspace's"),
   created_at: timestamp,
   updated_at: timestamp,
 });
@@ -119,6 +131,7 @@ export const invitationSchema = z.object({
   reminders_sent: z.number().int().describe('Reminders sent so far'),
   last_reminded_at: nullableTimestamp.describe('When the latest reminder was sent'),
   event_id: id.nullable().describe('The event that triggered it (a trigger rule), or null'),
+  expired: z.boolean().describe('Never answered and past expires_at: the link no longer takes answers'),
 });
 
 const category = z.enum(['promoter', 'passive', 'detractor']);
@@ -211,7 +224,17 @@ export function summaryJson(summary: NpsSummary): z.infer<typeof summarySchema> 
 const source = z.enum(['rollup', 'raw']).describe('Whether a rollup or the raw responses answered');
 const verdict = z.enum(['increase', 'decrease', 'no-significant-change', 'too-few-responses']);
 
-export const npsMetricSchema = summarySchema.extend({ source });
+export const npsMetricSchema = summarySchema.extend({
+  source,
+  window: z
+    .object({
+      from: z.string().describe('First local day of the validity window'),
+      to: z.string().describe('Today in the workspace time zone'),
+      validity_months: z.number().int(),
+    })
+    .nullable()
+    .describe('With current=true: the validity window (counted: its intersection with from/to); else null'),
+});
 
 export const trendSchema = z.object({
   granularity: z.enum(['day', 'week', 'month']),

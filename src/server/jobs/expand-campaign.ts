@@ -9,8 +9,8 @@
  * `complained` suppression of the address), bounced (a `bounced` suppression) and when the contact
  * was last surveyed on any channel (the latest of its queued, sending or sent invitations of other
  * campaigns, by sent_at or else created_at, and of its responses). Each contact is then decided with
- * `decideSend` at the campaign's send_at under the campaign's policy (workspace default 90 days,
- * drop, overridden by the campaign):
+ * `decideSend` at the campaign's send_at under the campaign's policy (the campaign's override, else
+ * the survey's, else the workspace's fatigue_days and fatigue_on_blocked; jobs/fatigue-facts.ts):
  * - allowed: invitation 'queued' (channel email, send_at = the campaign's), plus a send-invitation
  *   job at send_at;
  * - recently surveyed under 'postpone': invitation 'queued' at the first allowed instant, its job
@@ -22,12 +22,12 @@
  * at-least-once contract: invitations insert ON CONFLICT (campaign_id, contact_id) DO NOTHING, and
  * the jobs of the page's queued invitations are enqueued with unique keys `send:<invitation id>`,
  * so a run after a crash adds only what is missing. The campaign is 'done' at the end. Queued
- * invitations get the campaign's reminder plan (jobs/send-reminder.ts).
+ * invitations get the campaign's reminder plan (jobs/send-reminder.ts). Every invitation expires the
+ * workspace's invitation_expiry_days after it is due.
  */
 import { randomBytes } from 'node:crypto';
 import { type Audience, audienceToSql } from '../../core/audience';
-import { DEFAULT_INVITATION_EXPIRY_DAYS, invitationExpiresAt } from '../../core/expiry';
-import { DEFAULT_FATIGUE_POLICY, type FatiguePolicy, resolveFatiguePolicy } from '../../core/fatigue';
+import { invitationExpiresAt } from '../../core/expiry';
 import type { ReminderPlan } from '../../core/reminders';
 import type { Database } from '../db/port';
 import type { CampaignFatigue } from '../repo/campaigns';
@@ -36,6 +36,8 @@ import {
   contactFactsSql,
   decideInvitation,
   type InvitationSkipReason,
+  sendPolicy,
+  sendSettings,
 } from './fatigue-facts';
 import { enqueueMany, type NewJob } from './queue';
 import { SEND_INVITATION_QUEUE } from './send-invitation';
@@ -74,14 +76,6 @@ interface CampaignRow {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const dateOf = (value: Date | string) => (value instanceof Date ? value : new Date(value));
 
-/** The campaign's policy: the workspace default with the campaign's override. */
-export function campaignPolicy(fatigue: CampaignFatigue | null): FatiguePolicy {
-  return resolveFatiguePolicy(
-    DEFAULT_FATIGUE_POLICY,
-    fatigue === null ? null : { minDaysBetween: fatigue.min_days_between, onBlocked: fatigue.on_blocked },
-  );
-}
-
 /** `n` invitation tokens (18 random bytes, base64url, as newToken) from one call to randomBytes. */
 function tokens(n: number): string[] {
   const bytes = randomBytes(18 * n);
@@ -111,7 +105,9 @@ export async function expandCampaign(
   const campaign = started[0];
   if (!campaign) return null;
   const sendAt = dateOf(campaign.send_at);
-  const policy = campaignPolicy(campaign.fatigue);
+  const settings = await sendSettings(db, workspaceId, campaign.survey_id);
+  if (!settings) return null; // the survey is gone (its campaigns go with it)
+  const policy = sendPolicy(settings.policy, campaign.fatigue);
   const audience = audienceToSql(campaign.audience, 4, { id: 'c.id', attributes: 'c.attributes' });
   // The page, then what the fatigue rules need for its contacts (jobs/fatigue-facts.ts).
   const selectPage = contactFactsSql(
@@ -147,7 +143,7 @@ export async function expandCampaign(
       contactIds.push(contact.id);
       statuses.push(status);
       sendAts.push(due);
-      expiries.push(invitationExpiresAt(due ?? sendAt, DEFAULT_INVITATION_EXPIRY_DAYS));
+      expiries.push(invitationExpiresAt(due ?? sendAt, settings.expiryDays));
       reasons.push(reason);
     }
 

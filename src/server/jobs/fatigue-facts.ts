@@ -8,9 +8,73 @@
  * - bounced: a `bounced` suppression of the address;
  * - last surveyed: the latest of the contact's queued, sending or sent invitations (by sent_at, or
  *   else created_at) and of its responses.
+ *
+ * The policy is resolved in layers (`sendSettings`, `sendPolicy`): the campaign's or rule's
+ * override, else the survey's (migration 0010), else the workspace's; invitations expire after the
+ * workspace's `invitation_expiry_days`.
  */
-import { decideSend, type FatiguePolicy } from '../../core/fatigue';
+
+import { decideSend, type FatiguePolicy, resolveFatiguePolicy } from '../../core/fatigue';
 import type { Queryable } from '../db/port';
+import type { CampaignFatigue } from '../repo/campaigns';
+
+/** What a sender needs of the workspace and the survey: their fatigue policy, and the expiry. */
+export interface SendSettings {
+  /** The survey's override over the workspace's policy (before a campaign's or rule's override). */
+  policy: FatiguePolicy;
+  /** Days after which the invitations expire (the workspace's invitation_expiry_days). */
+  expiryDays: number;
+}
+
+/**
+ * The send settings of one survey of the workspace: the survey's fatigue settings where it has
+ * them, the workspace's otherwise. Undefined when the survey is not the workspace's.
+ */
+export async function sendSettings(
+  db: Queryable,
+  workspaceId: string,
+  surveyId: string,
+): Promise<SendSettings | undefined> {
+  const rows = await db.query<{
+    ws_days: number;
+    ws_on_blocked: 'drop' | 'postpone';
+    expiry_days: number;
+    survey_days: number | null;
+    survey_on_blocked: 'drop' | 'postpone' | null;
+  }>(
+    `SELECT w.fatigue_days AS ws_days, w.fatigue_on_blocked AS ws_on_blocked,
+            w.invitation_expiry_days AS expiry_days,
+            s.fatigue_days AS survey_days, s.fatigue_on_blocked AS survey_on_blocked
+     FROM survey s JOIN workspace w ON w.id = s.workspace_id
+     WHERE s.workspace_id = $1 AND s.id = $2`,
+    [workspaceId, surveyId],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    policy: resolveFatiguePolicy(
+      { minDaysBetween: row.ws_days, onBlocked: row.ws_on_blocked },
+      {
+        minDaysBetween: row.survey_days ?? undefined,
+        onBlocked: row.survey_on_blocked ?? undefined,
+      },
+    ),
+    expiryDays: row.expiry_days,
+  };
+}
+
+/**
+ * The policy of one campaign or trigger rule: its own override (`fatigue`; null: none) over the
+ * survey's and workspace's policy (`base`, from `sendSettings`).
+ * @example sendPolicy({ minDaysBetween: 30, onBlocked: 'postpone' }, { min_days_between: 60 })
+ * // { minDaysBetween: 60, onBlocked: 'postpone' }
+ */
+export function sendPolicy(base: FatiguePolicy, fatigue: CampaignFatigue | null): FatiguePolicy {
+  return resolveFatiguePolicy(
+    base,
+    fatigue === null ? null : { minDaysBetween: fatigue.min_days_between, onBlocked: fatigue.on_blocked },
+  );
+}
 
 export interface ContactFacts {
   id: string;

@@ -14,6 +14,10 @@ export interface Survey {
   brand_color: string;
   public_token: string;
   status: 'active' | 'archived';
+  /** Overrides the workspace's fatigue_days (migration 0010); null: the workspace's. */
+  fatigue_days: number | null;
+  /** Overrides the workspace's fatigue_on_blocked; null: the workspace's. */
+  fatigue_on_blocked: 'drop' | 'postpone' | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -21,10 +25,12 @@ export interface Survey {
 export type SurveyInput = Pick<
   Survey,
   'name' | 'kind' | 'journey_stage' | 'product_name' | 'default_locale' | 'texts' | 'brand_color'
->;
+> &
+  Partial<Pick<Survey, 'fatigue_days' | 'fatigue_on_blocked'>>;
 
 const COLUMNS =
-  'id, workspace_id, name, kind, journey_stage, product_name, default_locale, texts, brand_color, public_token, status, created_at, updated_at';
+  'id, workspace_id, name, kind, journey_stage, product_name, default_locale, texts, brand_color, public_token, status, ' +
+  'fatigue_days, fatigue_on_blocked, created_at, updated_at';
 
 export function newToken(bytes = 18): string {
   return randomBytes(bytes).toString('base64url');
@@ -32,8 +38,9 @@ export function newToken(bytes = 18): string {
 
 export async function createSurvey(db: Queryable, workspaceId: string, input: SurveyInput): Promise<Survey> {
   const rows = await db.query<Survey>(
-    `INSERT INTO survey (workspace_id, name, kind, journey_stage, product_name, default_locale, texts, brand_color, public_token)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
+    `INSERT INTO survey (workspace_id, name, kind, journey_stage, product_name, default_locale, texts, brand_color, public_token,
+                         fatigue_days, fatigue_on_blocked)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${COLUMNS}`,
     [
       workspaceId,
       input.name,
@@ -44,6 +51,8 @@ export async function createSurvey(db: Queryable, workspaceId: string, input: Su
       JSON.stringify(input.texts),
       input.brand_color,
       newToken(),
+      input.fatigue_days ?? null,
+      input.fatigue_on_blocked ?? null,
     ],
   );
   return rows[0]!;
@@ -90,7 +99,10 @@ export async function updateSurvey(
        name = coalesce($3, name), kind = coalesce($4, kind), journey_stage = coalesce($5, journey_stage),
        product_name = coalesce($6, product_name), default_locale = coalesce($7, default_locale),
        texts = coalesce($8::jsonb, texts), brand_color = coalesce($9, brand_color),
-       status = coalesce($10, status), updated_at = now()
+       status = coalesce($10, status),
+       fatigue_days = CASE WHEN $11::boolean THEN $12::int ELSE fatigue_days END,
+       fatigue_on_blocked = CASE WHEN $13::boolean THEN $14::text ELSE fatigue_on_blocked END,
+       updated_at = now()
      WHERE workspace_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
     [
       workspaceId,
@@ -103,6 +115,11 @@ export async function updateSurvey(
       patch.texts ? JSON.stringify(patch.texts) : null,
       patch.brand_color ?? null,
       patch.status ?? null,
+      // undefined keeps the override, null removes it
+      patch.fatigue_days !== undefined,
+      patch.fatigue_days ?? null,
+      patch.fatigue_on_blocked !== undefined,
+      patch.fatigue_on_blocked ?? null,
     ],
   );
   return rows[0];

@@ -7,6 +7,12 @@ export interface Workspace {
   default_locale: string;
   industry: string | null;
   validity_months: number;
+  /** At most one survey per contact per this many days (0: off); a survey may override it (migration 0010). */
+  fatigue_days: number;
+  /** What happens to a send the fatigue rule stops: dropped, or postponed to the first allowed day. */
+  fatigue_on_blocked: 'drop' | 'postpone';
+  /** Invitations of campaigns and trigger rules (and by default of POST /invitations) expire after this. */
+  invitation_expiry_days: number;
   /** Attributes rolled up per day for fast breakdowns (see migration 0001). */
   segment_attributes: string[];
   created_at: Date;
@@ -14,7 +20,8 @@ export interface Workspace {
 }
 
 const COLUMNS =
-  'id, name, time_zone, default_locale, industry, validity_months, segment_attributes, created_at, updated_at';
+  'id, name, time_zone, default_locale, industry, validity_months, fatigue_days, fatigue_on_blocked, ' +
+  'invitation_expiry_days, segment_attributes, created_at, updated_at';
 
 export async function createWorkspace(
   db: Queryable,
@@ -44,7 +51,15 @@ export async function updateWorkspace(
   patch: Partial<
     Pick<
       Workspace,
-      'name' | 'time_zone' | 'default_locale' | 'industry' | 'validity_months' | 'segment_attributes'
+      | 'name'
+      | 'time_zone'
+      | 'default_locale'
+      | 'industry'
+      | 'validity_months'
+      | 'fatigue_days'
+      | 'fatigue_on_blocked'
+      | 'invitation_expiry_days'
+      | 'segment_attributes'
     >
   >,
 ): Promise<Workspace | undefined> {
@@ -56,6 +71,9 @@ export async function updateWorkspace(
        industry = CASE WHEN $5::boolean THEN $6 ELSE industry END,
        validity_months = coalesce($7, validity_months),
        segment_attributes = coalesce($8, segment_attributes),
+       fatigue_days = coalesce($9, fatigue_days),
+       fatigue_on_blocked = coalesce($10, fatigue_on_blocked),
+       invitation_expiry_days = coalesce($11, invitation_expiry_days),
        updated_at = now()
      WHERE id = $1 RETURNING ${COLUMNS}`,
     [
@@ -67,6 +85,9 @@ export async function updateWorkspace(
       patch.industry ?? null,
       patch.validity_months ?? null,
       patch.segment_attributes ?? null,
+      patch.fatigue_days ?? null,
+      patch.fatigue_on_blocked ?? null,
+      patch.invitation_expiry_days ?? null,
     ],
   );
   return rows[0];

@@ -12,8 +12,7 @@ import { z } from 'zod';
 import { matches, validateFilter } from '../../../core/audience';
 import { invitationExpiresAt } from '../../../core/expiry';
 import { DEFAULT_REMINDER_PLAN } from '../../../core/reminders';
-import { campaignPolicy } from '../../jobs/expand-campaign';
-import { decideInvitation, loadContactFacts } from '../../jobs/fatigue-facts';
+import { decideInvitation, loadContactFacts, sendPolicy, sendSettings } from '../../jobs/fatigue-facts';
 import { enqueue } from '../../jobs/queue';
 import { SEND_INVITATION_QUEUE } from '../../jobs/send-invitation';
 import {
@@ -162,12 +161,14 @@ async function applyRules(
     }
     // Read again for every rule: an invitation queued by an earlier rule counts as a survey.
     const [facts] = await loadContactFacts(tx, workspaceId, [event.contact_id]);
-    const decision = decideInvitation(facts!, campaignPolicy(rule.fatigue), sendAt);
+    const settings = await sendSettings(tx, workspaceId, rule.survey_id);
+    if (!settings) continue; // the rule's survey is gone with it (ON DELETE CASCADE)
+    const decision = decideInvitation(facts!, sendPolicy(settings.policy, rule.fatigue), sendAt);
     const invitation = await createEventInvitation(tx, workspaceId, {
       survey_id: rule.survey_id,
       contact_id: event.contact_id,
       event_id: event.id,
-      expires_at: invitationExpiresAt(decision.due ?? sendAt),
+      expires_at: invitationExpiresAt(decision.due ?? sendAt, settings.expiryDays),
       status: decision.status,
       send_at: decision.due,
       skip_reason: decision.reason,

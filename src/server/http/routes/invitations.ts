@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isExpired } from '../../../core/expiry';
 import { DEFAULT_REMINDER_PLAN, type ReminderPlan, validateReminderPlan } from '../../../core/reminders';
 import { enqueue } from '../../jobs/queue';
 import { SEND_INVITATION_QUEUE } from '../../jobs/send-invitation';
@@ -6,6 +7,7 @@ import { getContact } from '../../repo/contacts';
 import { eventExists } from '../../repo/events';
 import { createInvitation, getInvitation, type Invitation, listInvitations } from '../../repo/invitations';
 import { getSurvey } from '../../repo/surveys';
+import { getWorkspace } from '../../repo/workspaces';
 import type { ApiRouter } from '../api-router';
 import type { AppContext } from '../app';
 import { checkReferences } from '../check-references';
@@ -22,7 +24,13 @@ const invitationCreate = z
     contact_id: uuid.optional(),
     contact: contactInput.optional(),
     channel: z.enum(['link', 'email', 'sms', 'widget', 'api']).default('link'),
-    expires_in_days: z.number().int().min(1).max(365).default(30),
+    expires_in_days: z
+      .number()
+      .int()
+      .min(1)
+      .max(365)
+      .optional()
+      .describe("Days until the link expires. Default: the workspace's invitation_expiry_days"),
     send: z
       .boolean()
       .default(false)
@@ -70,9 +78,14 @@ export function checkReminders(input: unknown): ReminderPlan {
   return checked.value;
 }
 
+/**
+ * The invitation as the API shows it, with its url and `expired`: never answered and past
+ * expires_at at the clock's now (computed on read, so it is exact whatever the send job did).
+ */
 export function invitationJson(ctx: AppContext, invitation: Invitation) {
   const { workspace_id: _, ...rest } = invitation;
-  return { ...rest, url: `${ctx.config.publicUrl}/s/${invitation.token}` };
+  const expired = invitation.answered_at === null && isExpired(new Date(invitation.expires_at), ctx.clock());
+  return { ...rest, url: `${ctx.config.publicUrl}/s/${invitation.token}`, expired };
 }
 
 export function registerInvitationRoutes(api: ApiRouter, ctx: AppContext): void {
@@ -116,11 +129,13 @@ export function registerInvitationRoutes(api: ApiRouter, ctx: AppContext): void 
             field,
           );
         }
+        const expiresInDays =
+          body.expires_in_days ?? (await getWorkspace(tx, auth.workspaceId))!.invitation_expiry_days;
         const created = await createInvitation(tx, auth.workspaceId, {
           survey_id: survey.id,
           contact_id: contactId!,
           channel: body.channel,
-          expires_at: new Date(now.getTime() + body.expires_in_days * DAY_MS),
+          expires_at: new Date(now.getTime() + expiresInDays * DAY_MS),
           status: body.send ? 'queued' : 'created',
           send_at: body.send ? (sendAt ?? now) : null,
           reminder_plan: reminders,

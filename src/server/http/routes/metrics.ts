@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { currentNpsWindow } from '../../../core/expiry';
 import { compareNps, summarize, verdictText } from '../../../core/stats';
 import { addDays, buildTrend, localDay } from '../../../core/trend';
 import { type Dimension, groupedDistributions } from '../../repo/metrics';
@@ -47,25 +48,42 @@ export function registerMetricsRoutes(api: ApiRouter, ctx: AppContext): void {
     {
       method: 'get',
       path: '/metrics/nps',
-      summary: 'NPS, category counts and shares, the 0-10 distribution and the 95% margin of error',
+      summary:
+        'NPS, category counts and shares, the 0-10 distribution and the 95% margin of error ' +
+        "(current=true: only responses inside the workspace's validity window)",
       tag: 'Metrics',
-      query: responseFilterQuery,
+      query: responseFilterQuery.extend({
+        current: z
+          .enum(['true', 'false'])
+          .optional()
+          .describe(
+            "true: the current NPS, only responses of the workspace's last validity_months months " +
+              '(intersected with from/to)',
+          ),
+      }),
       responses: { 200: { description: 'The summary', schema: npsMetricSchema } },
     },
     async ({ c, auth, query }) => {
       const workspace = await workspaceOf(auth.workspaceId);
-      const filter = filterFromQuery(query);
+      const filter = filterFromQuery(query, ['current']);
       await checkReferences(ctx.db, auth.workspaceId, filter);
+      let window: { from: string; to: string; validity_months: number } | null = null;
+      if (query.current === 'true') {
+        // Local days of the workspace, as the from/to filters: the window's days intersected with them.
+        const valid = currentNpsWindow(ctx.clock(), workspace.validity_months, workspace.time_zone);
+        window = { from: valid.fromDay, to: valid.toDay, validity_months: workspace.validity_months };
+        filter.from = filter.from !== undefined && filter.from > valid.fromDay ? filter.from : valid.fromDay;
+        filter.to = filter.to !== undefined && filter.to < valid.toDay ? filter.to : valid.toDay;
+      }
+      // A from/to outside the window leaves from after to: no response matches, the summary is empty.
       const { groups, source } = await groupedDistributions(
         ctx.db,
         auth.workspaceId,
         filter,
         { kind: 'none' },
-        {
-          segmentAttributes: workspace.segment_attributes,
-        },
+        { segmentAttributes: workspace.segment_attributes },
       );
-      return c.json({ ...summaryJson(summarize(sumOf(groups))), source });
+      return c.json({ ...summaryJson(summarize(sumOf(groups))), source, window });
     },
   );
 

@@ -7,6 +7,7 @@ import type { AppContext } from '../app';
 import { ApiError, notFound } from '../errors';
 import { surveySchema } from '../response-schemas';
 import { hexColor, idParams, localeSchema } from '../schemas';
+import { fatigueDaysSchema, onBlockedSchema } from './workspace';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const textsPatch = z.strictObject({
@@ -26,6 +27,12 @@ const surveyFields = {
   default_locale: localeSchema,
   texts: z.record(localeSchema, textsPatch),
   brand_color: hexColor,
+  fatigue_days: fatigueDaysSchema
+    .nullable()
+    .describe("Overrides the workspace's fatigue_days; null: the workspace's"),
+  fatigue_on_blocked: onBlockedSchema
+    .nullable()
+    .describe("Overrides the workspace's fatigue_on_blocked; null: the workspace's"),
 };
 
 const surveyCreate = z.strictObject({
@@ -35,6 +42,8 @@ const surveyCreate = z.strictObject({
   default_locale: surveyFields.default_locale.default('en'),
   texts: surveyFields.texts.default({}),
   brand_color: surveyFields.brand_color.default('#2f6fed'),
+  fatigue_days: surveyFields.fatigue_days.optional(),
+  fatigue_on_blocked: surveyFields.fatigue_on_blocked.optional(),
 });
 
 const surveyPatch = z.strictObject({
@@ -46,6 +55,8 @@ const surveyPatch = z.strictObject({
   texts: surveyFields.texts.optional(),
   brand_color: surveyFields.brand_color.optional(),
   status: z.enum(['active', 'archived']).optional(),
+  fatigue_days: surveyFields.fatigue_days.optional(),
+  fatigue_on_blocked: surveyFields.fatigue_on_blocked.optional(),
 });
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_MIN_DAYS_BETWEEN } from '../../../core/fatigue';
 import { isTimeZone } from '../../../core/trend';
 import { rebuildRollups } from '../../repo/metrics';
 import { getWorkspace, updateWorkspace } from '../../repo/workspaces';
@@ -7,6 +8,18 @@ import type { AppContext } from '../app';
 import { ApiError, notFound } from '../errors';
 import { workspaceSchema } from '../response-schemas';
 import { localeSchema } from '../schemas';
+
+/** At most one survey per contact per this many days; 0 turns the rule off (core/fatigue.ts). */
+export const fatigueDaysSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_MIN_DAYS_BETWEEN)
+  .describe('At most one survey per contact per this many days (0 turns the rule off)');
+/** What happens to a send the fatigue rule stops. */
+export const onBlockedSchema = z
+  .enum(['drop', 'postpone'])
+  .describe('A send the fatigue rule stops is dropped, or postponed to the first allowed instant');
 
 export const timeZoneSchema = z
   .string()
@@ -19,6 +32,15 @@ const workspacePatch = z.strictObject({
   default_locale: localeSchema.optional(),
   industry: z.string().max(100).nullable().optional(),
   validity_months: z.number().int().min(1).max(120).optional(),
+  fatigue_days: fatigueDaysSchema.optional(),
+  fatigue_on_blocked: onBlockedSchema.optional(),
+  invitation_expiry_days: z
+    .number()
+    .int()
+    .min(1)
+    .max(365)
+    .optional()
+    .describe('Invitations of campaigns and trigger rules expire this many days after they are due'),
   segment_attributes: z
     .array(z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'not a valid attribute name'))
     .max(30)
