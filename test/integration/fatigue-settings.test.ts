@@ -131,6 +131,34 @@ for (const kind of databaseKinds()) {
       await ok('PATCH', '/workspace', { fatigue_days: 90 });
     });
 
+    it('applies the same rules to a single send: skipped with its reason, or postponed, and no job then', async () => {
+      const send = async (contactId: string) =>
+        ok('POST', '/invitations', {
+          survey_id: surveyId,
+          contact_id: contactId,
+          channel: 'email',
+          send: true,
+        });
+      const jobsOf = async (invitationId: string) =>
+        (await db.query('SELECT 1 FROM job WHERE unique_key = $1', [`send:${invitationId}`])).length;
+
+      const recent = await send(await contactSurveyed(10));
+      expect(recent).toMatchObject({ status: 'skipped', skip_reason: 'recently_surveyed', send_at: null });
+      expect(await jobsOf(recent.id)).toBe(0);
+
+      const fresh = await send(await contactSurveyed(200));
+      expect(fresh).toMatchObject({ status: 'queued', skip_reason: null });
+      expect(await jobsOf(fresh.id)).toBe(1);
+
+      await ok('PATCH', '/workspace', { fatigue_on_blocked: 'postpone' });
+      const later = await send(await contactSurveyed(10));
+      expect(later).toMatchObject({ status: 'queued', skip_reason: null });
+      // Surveyed 10 days ago, 90 days apart: due 80 days from now.
+      expect(new Date(later.send_at).getTime()).toBe(NOW.getTime() + 80 * DAY_MS);
+      expect(await jobsOf(later.id)).toBe(1);
+      await ok('PATCH', '/workspace', { fatigue_on_blocked: 'drop' });
+    });
+
     it("lets a survey's override beat the workspace, and a campaign's beat the survey's", async () => {
       const survey = await ok('POST', '/surveys', { name: 'Short', product_name: 'P', fatigue_days: 30 });
       expect(survey.fatigue_days).toBe(30);

@@ -53,8 +53,10 @@ export async function createInvitation(
     contact_id: string;
     channel: string;
     expires_at: Date;
-    /** 'queued' when a send job is enqueued with it (same transaction); default 'created'. */
-    status?: 'created' | 'queued';
+    /** 'queued' when a send job is enqueued with it (same transaction); 'skipped' when a
+     * survey-fatigue rule stopped the send (with `skip_reason`); default 'created'. */
+    status?: 'created' | 'queued' | 'skipped';
+    skip_reason?: string | null;
     send_at?: Date | null;
     /** The reminders after the email (with status 'queued'); null: none. */
     reminder_plan?: ReminderPlan | null;
@@ -62,8 +64,8 @@ export async function createInvitation(
 ): Promise<Invitation> {
   const rows = await db.query<Invitation>(
     `INSERT INTO invitation (workspace_id, survey_id, contact_id, token, channel, expires_at, status, send_at,
-                             reminder_plan)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb) RETURNING ${COLUMNS}`,
+                             reminder_plan, skip_reason)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10) RETURNING ${COLUMNS}`,
     [
       workspaceId,
       input.survey_id,
@@ -74,6 +76,7 @@ export async function createInvitation(
       input.status ?? 'created',
       input.send_at ?? null,
       input.reminder_plan ? JSON.stringify(input.reminder_plan) : null,
+      input.skip_reason ?? null,
     ],
   );
   return rows[0]!;

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { isExpired } from '../../../core/expiry';
 import { DEFAULT_REMINDER_PLAN, type ReminderPlan, validateReminderPlan } from '../../../core/reminders';
+import {
+  decideInvitation,
+  type InvitationDecision,
+  loadContactFacts,
+  sendSettings,
+} from '../../jobs/fatigue-facts';
 import { enqueue } from '../../jobs/queue';
 import { SEND_INVITATION_QUEUE } from '../../jobs/send-invitation';
 import { getContact } from '../../repo/contacts';
@@ -131,17 +137,26 @@ export function registerInvitationRoutes(api: ApiRouter, ctx: AppContext): void 
         }
         const expiresInDays =
           body.expires_in_days ?? (await getWorkspace(tx, auth.workspaceId))!.invitation_expiry_days;
+        // A send obeys the survey-fatigue rules like campaigns and events do: a stopped send is an
+        // invitation 'skipped' with its reason (no job), a postponed one waits for its first day.
+        let decision: InvitationDecision | null = null;
+        if (body.send) {
+          const [facts] = await loadContactFacts(tx, auth.workspaceId, [contactId!]);
+          const settings = await sendSettings(tx, auth.workspaceId, survey.id);
+          decision = decideInvitation(facts!, settings!.policy, sendAt ?? now);
+        }
         const created = await createInvitation(tx, auth.workspaceId, {
           survey_id: survey.id,
           contact_id: contactId!,
           channel: body.channel,
-          expires_at: new Date(now.getTime() + expiresInDays * DAY_MS),
-          status: body.send ? 'queued' : 'created',
-          send_at: body.send ? (sendAt ?? now) : null,
-          reminder_plan: reminders,
+          expires_at: new Date((decision?.due ?? now).getTime() + expiresInDays * DAY_MS),
+          status: decision?.status ?? 'created',
+          skip_reason: decision?.reason ?? null,
+          send_at: decision?.due ?? null,
+          reminder_plan: decision?.status === 'queued' ? reminders : null,
         });
         // In the same transaction: neither the queued invitation nor its job exists without the other.
-        if (body.send) {
+        if (decision?.status === 'queued') {
           await enqueue(
             tx,
             {
@@ -149,7 +164,7 @@ export function registerInvitationRoutes(api: ApiRouter, ctx: AppContext): void 
               payload: { invitation_id: created.id },
               workspaceId: auth.workspaceId,
             },
-            { now, uniqueKey: `send:${created.id}`, runAt: sendAt ?? now },
+            { now, uniqueKey: `send:${created.id}`, runAt: decision.due! },
           );
         }
         return created;
