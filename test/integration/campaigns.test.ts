@@ -6,8 +6,6 @@
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { type ParsedMail, simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mailer } from '../../src/server/channels/email/mailer';
 import { createSmtpMailer } from '../../src/server/channels/email/smtp-mailer';
@@ -23,46 +21,11 @@ import { createApiKey } from '../../src/server/repo/api-keys';
 import { recordSuppression } from '../../src/server/repo/suppressions';
 import { createWorkspace } from '../../src/server/repo/workspaces';
 import { databaseKinds } from './databases';
+import { startSmtpServer, waitFor } from './helpers/smtp-sink';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions
 const json = (res: Response): Promise<any> => res.json();
 const DAY_MS = 86_400_000;
-
-/** An SMTP server (login required) that keeps every message it receives. */
-async function startSmtpServer() {
-  const received: ParsedMail[] = [];
-  const server = new SMTPServer({
-    disabledCommands: ['STARTTLS'],
-    allowInsecureAuth: true,
-    logger: false,
-    onAuth(auth, _session, callback) {
-      if (auth.username === 'plaudit' && auth.password === 'pw') return callback(null, { user: 'plaudit' });
-      callback(Object.assign(new Error('Invalid credentials'), { responseCode: 535 }));
-    },
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          received.push(mail);
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.server.address() as AddressInfo).port,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 const PRO_DACH = {
   all: [

@@ -1,0 +1,64 @@
+/**
+ * A real SMTP server in the test process (login plaudit / pw, no TLS) that keeps every message it
+ * receives, parsed by mailparser. Recipients `defer451@…` are deferred (451) and `reject550@…`
+ * refused for good (550), so tests can provoke both.
+ */
+import type { AddressInfo } from 'node:net';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export async function startSmtpServer() {
+  const received: ParsedMail[] = [];
+  const server = new SMTPServer({
+    disabledCommands: ['STARTTLS'],
+    allowInsecureAuth: true,
+    logger: false,
+    onAuth(auth, _session, callback) {
+      if (auth.username === 'plaudit' && auth.password === 'pw') return callback(null, { user: 'plaudit' });
+      callback(Object.assign(new Error('Invalid credentials'), { responseCode: 535 }));
+    },
+    onRcptTo(address, _session, callback) {
+      if (address.address.startsWith('defer451@')) {
+        return callback(Object.assign(new Error('4.2.1 mailbox busy, try later'), { responseCode: 451 }));
+      }
+      if (address.address.startsWith('reject550@')) {
+        return callback(
+          Object.assign(new Error('5.1.1 <reject550@example.com>: no such user'), { responseCode: 550 }),
+        );
+      }
+      callback();
+    },
+    onData(stream, _session, callback) {
+      simpleParser(stream)
+        .then((mail) => {
+          received.push(mail);
+          callback();
+        })
+        .catch(callback);
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.server.address() as AddressInfo).port,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The link targets of an HTML mail, `&amp;` decoded. */
+export function hrefsOf(html: string): string[] {
+  return [...html.matchAll(/<a\b[^>]*\bhref="([^"]*)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
+}
+
+/** Polls `condition` every 20 ms until it holds, or fails naming `what`. */
+export async function waitFor(
+  condition: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
