@@ -21,6 +21,17 @@ export interface Config {
   readonly mailFrom: string;
   /** Pooled SMTP connections at most. */
   readonly smtpMaxConnections: number;
+  /** The job worker's settings (jobs/worker.ts): jobs at once, lease per claim, recovery interval. */
+  readonly jobs: JobSettings;
+}
+
+export interface JobSettings {
+  /** Jobs one worker runs at once. */
+  readonly concurrency: number;
+  /** Lease of a claimed job, extended every third of it while the job runs. */
+  readonly leaseMs: number;
+  /** How often expired leases (of dead workers) are put back in the queue. */
+  readonly recoverEveryMs: number;
 }
 
 const envSchema = z.object({
@@ -52,6 +63,11 @@ const envSchema = z.object({
     .regex(/^[^\r\n]*$/, 'must be one line')
     .default('Plaudit <nps@localhost>'),
   SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
+  PLAUDIT_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+  // A lease must stay well above a slow database round trip: a job whose lease lapses while its
+  // handler still runs is run a second time (docs/OPERATIONS.md, delivery guarantees).
+  PLAUDIT_JOB_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
+  PLAUDIT_JOB_RECOVER_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
 });
 
 export class ConfigError extends Error {}
@@ -81,6 +97,13 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     smtpUrl: overrides.smtpUrl ?? e.SMTP_URL,
     mailFrom: overrides.mailFrom ?? e.PLAUDIT_MAIL_FROM,
     smtpMaxConnections: overrides.smtpMaxConnections ?? e.SMTP_MAX_CONNECTIONS,
+    jobs: Object.freeze(
+      overrides.jobs ?? {
+        concurrency: e.PLAUDIT_JOB_CONCURRENCY,
+        leaseMs: e.PLAUDIT_JOB_LEASE_MS,
+        recoverEveryMs: e.PLAUDIT_JOB_RECOVER_MS,
+      },
+    ),
   };
   return Object.freeze(config);
 }

@@ -41,7 +41,7 @@ export async function startServer(
   log(describeMailTransport(config));
   // The job worker (survey emails) runs in this process unless `--no-worker` (then `plaudit worker`).
   const mailer = options.worker === false ? undefined : createMailer(config);
-  const worker = mailer && startJobs({ db, publicUrl: config.publicUrl, mailer });
+  const worker = mailer && startJobs({ db, publicUrl: config.publicUrl, mailer }, { ...config.jobs });
   if (!worker) log('Job worker: not started (--no-worker); run `plaudit worker` to send emails');
   return {
     async stop() {

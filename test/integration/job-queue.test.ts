@@ -382,6 +382,52 @@ for (const kind of databaseKinds()) {
       // The late completion was refused: the attempt belongs to the other worker.
       expect(await getJob(db, id!)).toMatchObject({ state: 'active', attempts: 1, lockedBy: 'thief' });
     });
+
+    it('starts a job it claimed again only after its own earlier attempt of it ended', async () => {
+      let nowMs = T0.getTime();
+      const starts: number[] = [];
+      const running = new Set<number>();
+      let most = 0;
+      let releaseFirst!: () => void;
+      const firstHeld = new Promise<void>((resolve) => {
+        releaseFirst = resolve;
+      });
+      const worker = startWorker({
+        db,
+        clock: () => new Date(nowMs),
+        leaseMs: 60_000, // extended every 20 s: not during this test
+        recoverEveryMs: 20,
+        pollMinMs: 5,
+        pollMaxMs: 20,
+        handlers: {
+          // Attempt 1 ignores its signal, as an SMTP transaction in flight would.
+          slow: async ({ job }) => {
+            starts.push(job.attempts);
+            running.add(job.attempts);
+            most = Math.max(most, running.size);
+            if (job.attempts === 1) await firstHeld;
+            running.delete(job.attempts);
+          },
+        },
+      });
+      const { id } = await enqueue(db, { queue: 'slow' }, { now: new Date(nowMs) });
+      worker.wake();
+      await until(async () => starts.length === 1);
+      // The lease ran out without an extension (the database was out of reach, say): the worker's own
+      // recovery puts the job back and the worker claims it again while attempt 1 still runs.
+      nowMs += 61_000;
+      await until(async () => (await getJob(db, id!))?.attempts === 2);
+      expect(await getJob(db, id!)).toMatchObject({ state: 'active', attempts: 2 });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(starts).toEqual([1]);
+      expect(worker.running()).toBe(2);
+      releaseFirst();
+      await until(async () => (await getJob(db, id!))?.state === 'done');
+      await worker.stop();
+      expect(starts).toEqual([1, 2]);
+      expect(most).toBe(1);
+      expect(await getJob(db, id!)).toMatchObject({ state: 'done', attempts: 2 });
+    });
   });
 }
 

@@ -274,6 +274,14 @@ for (const kind of databaseKinds()) {
       const invitation = await invite('emil@example.com');
       await sendNow(invitation.id);
       nowMs += 3 * DAY_MS + MINUTE_MS;
+      // Held as a worker holds it (the handler sends only under a lease its attempt owns), with the
+      // lease already over, so a worker's recovery puts it back in the queue below.
+      const queued = (await reminderJob(invitation.id, 1))!;
+      await db.query(
+        `UPDATE job SET state = 'active', attempts = 1, locked_by = 'test-worker', locked_until = $2
+         WHERE id = $1`,
+        [queued.id, new Date(nowMs - 1)],
+      );
       const job = (await reminderJob(invitation.id, 1))!;
       const signal = new AbortController().signal;
       await handlers[SEND_REMINDER_QUEUE]!({ job, db, signal });
@@ -283,6 +291,39 @@ for (const kind of databaseKinds()) {
       // And the queued job itself, run by a worker (at least once), sends nothing more.
       await runWorkerUntil(async () => (await reminderJob(invitation.id, 1))?.state === 'done', 'the job');
       expect(mailsTo('emil@example.com')).toHaveLength(2);
+    });
+
+    it("enqueues the next reminder's job when an attempt died between recording a reminder and enqueueing it", async () => {
+      const invitation = await invite('gustav@example.com', { reminders: { count: 2, after_days: 3 } });
+      await sendNow(invitation.id);
+      nowMs += 3 * DAY_MS + MINUTE_MS;
+      await runWorkerUntil(
+        async () => (await invitationRow(invitation.id)).reminders_sent === 1,
+        'reminder 1',
+      );
+      expect(await reminderJob(invitation.id, 2)).toBeDefined();
+      // The crash: reminder 1 recorded as sent, reminder 2's job never enqueued, reminder 1's job not done.
+      await db.query('DELETE FROM job WHERE queue = $1 AND unique_key = $2', [
+        SEND_REMINDER_QUEUE,
+        `remind:${invitation.id}:2`,
+      ]);
+      const first = (await reminderJob(invitation.id, 1))!;
+      await db.query(
+        `UPDATE job SET state = 'active', attempts = 2, locked_by = 'test-worker', locked_until = $2
+         WHERE id = $1`,
+        [first.id, new Date(nowMs + MINUTE_MS)],
+      );
+      await handlers[SEND_REMINDER_QUEUE]!({
+        job: (await reminderJob(invitation.id, 1))!,
+        db,
+        signal: new AbortController().signal,
+      });
+      expect(await reminderJob(invitation.id, 2)).toMatchObject({ state: 'queued' });
+      expect(mailsTo('gustav@example.com')).toHaveLength(2); // the invitation and reminder 1, no more
+      expect((await invitationRow(invitation.id)).reminders_sent).toBe(1);
+      await db.query(`UPDATE job SET state = 'done', locked_by = NULL, locked_until = NULL WHERE id = $1`, [
+        first.id,
+      ]);
     });
 
     it("gives a campaign's reminder plan to its invitations", async () => {

@@ -16,10 +16,15 @@ export function pgliteDirOf(dataDir: string): string {
  * Opens PostgreSQL when a postgres:// URL is given, else the embedded PGlite in `dataDir`, locked
  * to this process until `close()`.
  */
-export async function openDatabase(options: { databaseUrl?: string; dataDir?: string }): Promise<Database> {
+export async function openDatabase(options: {
+  databaseUrl?: string;
+  dataDir?: string;
+  /** PostgreSQL: connections in the pool at most (default 10). */
+  poolSize?: number;
+}): Promise<Database> {
   if (options.databaseUrl) {
     const { createPgDatabase } = await import('./pg-adapter');
-    return createPgDatabase(options.databaseUrl);
+    return createPgDatabase(options.databaseUrl, { max: options.poolSize });
   }
   const { createPgliteDatabase } = await import('./pglite-adapter');
   if (!options.dataDir) return createPgliteDatabase(undefined);

@@ -95,6 +95,20 @@ export function failJob(): string {
     RETURNING state`;
 }
 
+/**
+ * A condition for a handler's own statements: true while the attempt (job id, worker, attempt
+ * number, given as parameter placeholders such as `$4`) still owns its job, i.e. its lease was not
+ * lost and the job not recovered or claimed again. A handler puts it in the WHERE clause of the
+ * statement that records its effect as started, so a worker that lost its job (and another worker
+ * may run it now) cannot start the effect any more: the check and the record are one statement.
+ *
+ * @example `UPDATE invitation SET status = 'sending' WHERE id = $1 AND ${ownsAttemptSql('$2', '$3', '$4')}`
+ */
+export function ownsAttemptSql(id: string, worker: string, attempt: string): string {
+  return `EXISTS (SELECT 1 FROM job WHERE job.id = ${id}::bigint AND job.state = 'active'
+    AND job.locked_by = ${worker}::text AND job.attempts = ${attempt}::int)`;
+}
+
 /** $1 id, $2 worker, $3 attempt, $4 new end of the lease. Returns the id when still owned. */
 export function extendLease(): string {
   return `UPDATE job SET locked_until = $4::timestamptz

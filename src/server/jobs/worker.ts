@@ -13,6 +13,13 @@
  * `signal`: it aborts when the lease was lost (another worker may run the job now) or when `stop`'s
  * grace period ran out.
  *
+ * Two attempts of one job never run at once in one worker: when a lease is lost while the handler
+ * still runs (the database was unreachable for a whole lease, or the event loop stalled) and this
+ * worker recovers and claims the job again, the new attempt waits for the old one to end. Across
+ * processes the lease is the only separation: a worker that cannot extend its lease for a whole
+ * lease may still be running the handler when another worker starts it again, so a handler fences
+ * its effect on still owning the attempt (`ownsAttemptSql` in queue-sql.ts) where it can.
+ *
  * Polling, not LISTEN/NOTIFY: PGlite has no second connection to listen on, and a poll of an
  * index-only empty range costs little. An idle worker backs off from `pollMinMs` to `pollMaxMs`;
  * `wake()` lets code in the same process (that just enqueued) cut the wait short.
@@ -102,7 +109,10 @@ export function startWorker(options: WorkerOptions): Worker {
   const pollMaxMs = options.pollMaxMs ?? 2_000;
   const clock = options.clock ?? (() => new Date());
   const emit = options.onEvent ?? (() => {});
-  const running = new Map<number, { done: Promise<void>; controller: AbortController }>();
+  /** The attempts running in this worker, by `<job id>#<attempt>`. */
+  const running = new Map<string, { done: Promise<void>; controller: AbortController }>();
+  /** The end of this worker's latest attempt of each job that is running (see track). */
+  const latestRunOf = new Map<number, Promise<void>>();
   let stopping = false;
   let wakeUp: (() => void) | undefined;
 
@@ -119,7 +129,7 @@ export function startWorker(options: WorkerOptions): Worker {
     });
   const wake = () => wakeUp?.();
 
-  async function runJob(job: Job, controller: AbortController): Promise<void> {
+  async function runJob(job: Job, controller: AbortController, previous?: Promise<void>): Promise<void> {
     const handler = options.handlers[job.queue];
     // A third of the lease: two extensions can fail (a slow database) before the lease runs out.
     const renew = setInterval(() => {
@@ -137,6 +147,10 @@ export function startWorker(options: WorkerOptions): Worker {
     let error: unknown;
     let ok = false;
     try {
+      // An earlier attempt of this job still running here (its lease was lost while its handler
+      // ran, e.g. in an SMTP transaction, and this worker recovered and claimed the job again):
+      // this attempt starts when that one ended, never alongside it. Our lease is kept meanwhile.
+      if (previous) await previous;
       if (!handler) throw new PermanentJobError(`no handler for queue ${job.queue}`);
       await handler({ job, db, signal: controller.signal });
       ok = true;
@@ -170,11 +184,14 @@ export function startWorker(options: WorkerOptions): Worker {
 
   function track(job: Job): void {
     const controller = new AbortController();
-    const done = runJob(job, controller).finally(() => {
-      running.delete(job.id);
+    const key = `${job.id}#${job.attempts}`;
+    const done: Promise<void> = runJob(job, controller, latestRunOf.get(job.id)).finally(() => {
+      running.delete(key);
+      if (latestRunOf.get(job.id) === done) latestRunOf.delete(job.id);
       wake();
     });
-    running.set(job.id, { controller, done });
+    running.set(key, { controller, done });
+    latestRunOf.set(job.id, done);
   }
 
   async function recover(): Promise<void> {

@@ -1,13 +1,25 @@
 /**
  * A real SMTP server in the test process (login plaudit / pw, no TLS) that keeps every message it
- * receives, parsed by mailparser. Recipients `defer451@…` are deferred (451) and `reject550@…`
- * refused for good (550), so tests can provoke both.
+ * receives in full, parsed by mailparser (a message cut off by its client going away is not kept).
+ * Recipients `defer451@…` are deferred (451) and `reject550@…` refused for good (550), so tests can
+ * provoke both.
  */
 import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
-export async function startSmtpServer() {
+export interface SmtpSinkOptions {
+  /** Milliseconds each message is held after it arrived, before the 250 (a slower server). */
+  readonly delayMs?: number;
+  /**
+   * Called with each message kept (it is in `received` already), before the server answers 250:
+   * the receiving side has the message, the sender does not know yet. A test may kill the sender
+   * here; the 250 goes out when the returned promise settles.
+   */
+  readonly onMessage?: (mail: ParsedMail, index: number) => Promise<void> | void;
+}
+
+export async function startSmtpServer(options: SmtpSinkOptions = {}) {
   const received: ParsedMail[] = [];
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS'],
@@ -29,14 +41,23 @@ export async function startSmtpServer() {
       callback();
     },
     onData(stream, _session, callback) {
+      let ended = false;
+      stream.once('end', () => {
+        ended = true;
+      });
       simpleParser(stream)
-        .then((mail) => {
-          received.push(mail);
+        .then(async (mail) => {
+          if (!ended) throw new Error('message cut off');
+          const index = received.push(mail) - 1;
+          if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+          await options.onMessage?.(mail, index);
           callback();
         })
         .catch(callback);
     },
   });
+  // A client that dies mid-transaction (a killed worker) resets its connection: not our error.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.server.address() as AddressInfo).port,

@@ -58,6 +58,15 @@ export interface Mailer {
   /** One line for the start-up log, e.g. `SMTP mail.example.com:587`. Never contains credentials. */
   readonly description: string;
   send(message: OutgoingEmail): Promise<SendResult>;
+  /**
+   * When the message with this Message-ID was delivered, if this transport can prove it was, else
+   * null. Asked by the send job when it finds an attempt that ended without a recorded result (a
+   * crash between the delivery and the record): a proven delivery is recorded as sent, nothing is
+   * sent again. The outbox can tell (the message's file exists); SMTP cannot (no receiving server
+   * answers "did you get Message-ID X?"), so it has no such method and the job sends again with the
+   * same Message-ID.
+   */
+  deliveredAt?(messageId: string): Promise<Date | null>;
   /** Checks the connection and credentials (SMTP only). */
   verify?(): Promise<void>;
   /** Closes pooled connections; sending afterwards is an error. */

@@ -6,10 +6,11 @@
  *
  * A file is named after the Message-ID, so a retried send overwrites its own file instead of adding
  * a second one, and is written atomically (temporary file, then rename): a reader never sees half a
- * message.
+ * message, and an existing file proves the delivery (`deliveredAt`), so the send job, finding an
+ * attempt that died before recording its result, records it as sent instead of sending again.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { type Mailer, MailSendError, type OutgoingEmail, type SendResult } from './mailer';
@@ -56,6 +57,23 @@ export function createOutboxMailer(options: { dir: string; from: string }): Mail
         throw new MailSendError(`outbox: ${(error as Error).message}`, true, undefined, code);
       }
       return { status: 'accepted', messageId: message.messageId, response: `written to ${file}` };
+    },
+    // The file of a Message-ID appears only by the rename of a complete message: its existence
+    // proves the delivery, and its modification time is when it happened. An empty file (a power
+    // loss before the data reached the disk; the file is not fsynced) proves nothing.
+    async deliveredAt(messageId: string): Promise<Date | null> {
+      try {
+        const file = await stat(path.join(options.dir, outboxFileName(messageId)));
+        return file.size > 0 ? file.mtime : null;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw new MailSendError(
+          `outbox: ${(error as Error).message}`,
+          true,
+          undefined,
+          (error as NodeJS.ErrnoException).code,
+        );
+      }
     },
     async close() {
       transport.close();
