@@ -3,6 +3,7 @@
  * expansion into invitations is jobs/expand-campaign.ts.
  */
 import type { Audience } from '../../core/audience';
+import { INVITATION_STATES, type InvitationState } from '../../core/invitation-lifecycle';
 import type { ReminderPlan } from '../../core/reminders';
 import type { Queryable } from '../db/port';
 
@@ -29,8 +30,9 @@ export interface Campaign {
   expanded_at: Date | null;
 }
 
-/** Invitation counts of a campaign. */
+/** Invitation counts of a campaign, its response and open rates. */
 export interface CampaignCounts {
+  /** By delivery status (`invitation.status`). */
   total: number;
   queued: number;
   sending: number;
@@ -39,10 +41,41 @@ export interface CampaignCounts {
   failed: number;
   skipped: number;
   skipped_by_reason: Record<string, number>;
+  /** By lifecycle state (core/invitation-lifecycle.ts): each invitation once, the sum is `total`. */
+  by_state: Record<InvitationState, number>;
+  /** Invitations answered (by any channel). */
   answered: number;
+  /** Invitations whose email was opened (the first open is recorded only under track_opens). */
+  opened: number;
+  /** Answered delivered invitations / delivered (status sent); null when none was delivered. */
+  response_rate: number | null;
+  /** Opened delivered invitations / delivered; null when none was delivered or opens are not tracked. */
+  open_rate: number | null;
 }
 
-const COUNTED = ['queued', 'sending', 'sent', 'bounced', 'failed', 'skipped'] as const;
+/**
+ * The lifecycle state of an `invitation` row at the timestamptz `now`, in SQL: the precedence of
+ * core/invitation-lifecycle.ts (`invitationState`), which an integration test checks it against.
+ */
+export function invitationStateSql(now: string): string {
+  return `CASE
+    WHEN answered_at IS NOT NULL THEN 'answered'
+    WHEN status IN ('bounced', 'failed', 'skipped') THEN status
+    WHEN expires_at <= ${now} THEN 'expired'
+    WHEN reminders_sent > 0 THEN 'reminded'
+    WHEN opened_at IS NOT NULL THEN 'opened'
+    WHEN status = 'queued' THEN 'scheduled'
+    ELSE status
+  END`;
+}
+
+/** A share from 0 to 1 rounded to 4 decimals; null without a denominator. */
+function rate(part: number, whole: number): number | null {
+  return whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null;
+}
+
+/** The delivery statuses counted one by one ('created' does not occur in a campaign). */
+const STATUS_COUNTED = ['queued', 'sending', 'sent', 'bounced', 'failed', 'skipped'] as const;
 
 const COLUMNS =
   'id, workspace_id, survey_id, name, audience, send_at, status, fatigue, reminders, created_at, expanded_at';
@@ -111,38 +144,62 @@ export async function listCampaigns(
   );
 }
 
-/** Counts the campaign's invitations by status (and skip reason) and the answered ones, in one query. */
+/**
+ * Counts the campaign's invitations by delivery status (and skip reason) and by lifecycle state at
+ * `now`, the answered and opened ones, and the rates, in one query. Delivered means status 'sent':
+ * the email was accepted, whatever happened since (opened, reminded, answered, expired).
+ */
 export async function campaignCounts(
   db: Queryable,
   workspaceId: string,
   campaignId: string,
+  now: Date,
 ): Promise<CampaignCounts> {
-  const rows = await db.query<{ status: string; skip_reason: string | null; n: number; answered: number }>(
-    `SELECT status, skip_reason, count(*)::int AS n, count(answered_at)::int AS answered
-     FROM invitation WHERE campaign_id = $2 AND workspace_id = $1
-     GROUP BY status, skip_reason`,
-    [workspaceId, campaignId],
+  const stateCounts = INVITATION_STATES.map(
+    (state) => `count(*) FILTER (WHERE state = '${state}')::int AS "state_${state}"`,
+  ).join(',\n            ');
+  const rows = await db.query<
+    Record<(typeof STATUS_COUNTED)[number] | 'total' | 'answered' | 'opened', number> &
+      Record<`state_${InvitationState}`, number> & {
+        delivered_answered: number;
+        delivered_opened: number;
+        skipped_by_reason: Record<string, number>;
+        track_opens: boolean;
+      }
+  >(
+    `SELECT count(*)::int AS total,
+            ${STATUS_COUNTED.map((status) => `count(*) FILTER (WHERE status = '${status}')::int AS ${status}`).join(', ')},
+            ${stateCounts},
+            count(answered_at)::int AS answered,
+            count(opened_at)::int AS opened,
+            count(*) FILTER (WHERE status = 'sent' AND answered_at IS NOT NULL)::int AS delivered_answered,
+            count(*) FILTER (WHERE status = 'sent' AND opened_at IS NOT NULL)::int AS delivered_opened,
+            (SELECT coalesce(jsonb_object_agg(reason, n), '{}'::jsonb)
+             FROM (SELECT coalesce(skip_reason, 'unknown') AS reason, count(*)::int AS n
+                   FROM invitation WHERE campaign_id = $2 AND workspace_id = $1 AND status = 'skipped'
+                   GROUP BY 1) r) AS skipped_by_reason,
+            (SELECT track_opens FROM workspace WHERE id = $1) AS track_opens
+     FROM (SELECT status, answered_at, opened_at, ${invitationStateSql('$3::timestamptz')} AS state
+           FROM invitation WHERE campaign_id = $2 AND workspace_id = $1) i`,
+    [workspaceId, campaignId, now],
   );
-  const counts: CampaignCounts = {
-    total: 0,
-    queued: 0,
-    sending: 0,
-    sent: 0,
-    bounced: 0,
-    failed: 0,
-    skipped: 0,
-    skipped_by_reason: {},
-    answered: 0,
+  const row = rows[0]!;
+  const by_state = Object.fromEntries(
+    INVITATION_STATES.map((state) => [state, row[`state_${state}`]]),
+  ) as Record<InvitationState, number>;
+  return {
+    total: row.total,
+    queued: row.queued,
+    sending: row.sending,
+    sent: row.sent,
+    bounced: row.bounced,
+    failed: row.failed,
+    skipped: row.skipped,
+    skipped_by_reason: row.skipped_by_reason,
+    by_state,
+    answered: row.answered,
+    opened: row.opened,
+    response_rate: rate(row.delivered_answered, row.sent),
+    open_rate: row.track_opens ? rate(row.delivered_opened, row.sent) : null,
   };
-  for (const row of rows) {
-    counts.total += row.n;
-    counts.answered += row.answered;
-    if (row.status === 'skipped') {
-      const reason = row.skip_reason ?? 'unknown';
-      counts.skipped_by_reason[reason] = (counts.skipped_by_reason[reason] ?? 0) + row.n;
-    }
-    const status = row.status as (typeof COUNTED)[number];
-    if (COUNTED.includes(status)) counts[status] += row.n;
-  }
-  return counts;
 }

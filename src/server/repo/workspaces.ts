@@ -13,6 +13,8 @@ export interface Workspace {
   fatigue_on_blocked: 'drop' | 'postpone';
   /** Invitations of campaigns and trigger rules (and by default of POST /invitations) expire after this. */
   invitation_expiry_days: number;
+  /** Survey emails carry a tracking pixel recording the first open (migration 0012); off by default. */
+  track_opens: boolean;
   /** Attributes rolled up per day for fast breakdowns (see migration 0001). */
   segment_attributes: string[];
   created_at: Date;
@@ -21,7 +23,7 @@ export interface Workspace {
 
 const COLUMNS =
   'id, name, time_zone, default_locale, industry, validity_months, fatigue_days, fatigue_on_blocked, ' +
-  'invitation_expiry_days, segment_attributes, created_at, updated_at';
+  'invitation_expiry_days, track_opens, segment_attributes, created_at, updated_at';
 
 export async function createWorkspace(
   db: Queryable,
@@ -59,6 +61,7 @@ export async function updateWorkspace(
       | 'fatigue_days'
       | 'fatigue_on_blocked'
       | 'invitation_expiry_days'
+      | 'track_opens'
       | 'segment_attributes'
     >
   >,
@@ -74,6 +77,7 @@ export async function updateWorkspace(
        fatigue_days = coalesce($9, fatigue_days),
        fatigue_on_blocked = coalesce($10, fatigue_on_blocked),
        invitation_expiry_days = coalesce($11, invitation_expiry_days),
+       track_opens = coalesce($12, track_opens),
        updated_at = now()
      WHERE id = $1 RETURNING ${COLUMNS}`,
     [
@@ -88,6 +92,7 @@ export async function updateWorkspace(
       patch.fatigue_days ?? null,
       patch.fatigue_on_blocked ?? null,
       patch.invitation_expiry_days ?? null,
+      patch.track_opens ?? null,
     ],
   );
   return rows[0];

@@ -185,6 +185,29 @@ describe('renderSurveyEmail', () => {
     const austrian = renderSurveyEmail(input({ locale: 'de-AT', survey: survey('de'), contactName: ' ' }));
     expect(austrian.text.split('\n')[0]).toBe('Guten Tag,');
   });
+
+  it('ends the HTML part with the open-tracking pixel only when given one, never in the text part', () => {
+    const pixelUrl = 'https://nps.example.com/o/tok_123.gif';
+    for (const reminder of [false, true]) {
+      const tracked = renderSurveyEmail(input({ openPixelUrl: pixelUrl, reminder }));
+      const img =
+        `<img src="${pixelUrl}" alt="" width="1" height="1" border="0" ` +
+        'style="display:block;width:1px;height:1px;border:0;margin:0;padding:0;outline:none;text-decoration:none;">';
+      expect(tracked.html.endsWith(`${img}</body></html>`)).toBe(true);
+      expect(tracked.html.split('/o/')).toHaveLength(2);
+      expect(tracked.text).not.toContain('/o/');
+      // Nothing else changes: the email without the pixel is the same but for it.
+      const untracked = renderSurveyEmail(input({ reminder }));
+      expect(tracked.html.replace(img, '')).toBe(untracked.html);
+      expect(tracked.text).toBe(untracked.text);
+    }
+    for (const off of [undefined, null]) {
+      const html = renderSurveyEmail(input({ openPixelUrl: off })).html;
+      expect(html).not.toContain('/o/');
+      expect(html).not.toContain('<img');
+    }
+    expect(() => renderSurveyEmail(input({ openPixelUrl: 'javascript:alert(1)' }))).toThrow(RangeError);
+  });
 });
 
 describe('email messages', () => {

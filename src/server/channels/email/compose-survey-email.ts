@@ -5,7 +5,13 @@
  */
 import { type SurveyTexts, textsFor } from '../../../core/survey-texts';
 import { pickLocale } from '../link/pick-locale';
-import { listUnsubscribeHeaders, messageIdFor, surveyPageUrlFor, unsubscribeUrlFor } from './email-headers';
+import {
+  listUnsubscribeHeaders,
+  messageIdFor,
+  openPixelUrlFor,
+  surveyPageUrlFor,
+  unsubscribeUrlFor,
+} from './email-headers';
 import type { OutgoingEmail } from './mailer';
 import { renderSurveyEmail } from './render-survey-email';
 
@@ -23,6 +29,8 @@ export interface SurveyEmailRecords {
   };
   /** A reminder gets its own subject, intro and Message-ID (`<id>.r<n>@host`). */
   reminder?: { number: number } | null;
+  /** The workspace's `track_opens`: the HTML part ends with the open-tracking pixel. Default false. */
+  trackOpens?: boolean;
 }
 
 /**
@@ -51,6 +59,7 @@ export function composeSurveyEmail(records: SurveyEmailRecords): OutgoingEmail &
     pageUrl: surveyPageUrlFor(publicUrl, invitation.token),
     unsubscribeUrl,
     reminder: records.reminder != null,
+    openPixelUrl: records.trackOpens ? openPixelUrlFor(publicUrl, invitation.token) : null,
   });
   return {
     locale,

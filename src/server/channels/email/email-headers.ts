@@ -45,3 +45,11 @@ export function unsubscribeUrlFor(publicUrl: string, invitationToken: string): s
 export function surveyPageUrlFor(publicUrl: string, invitationToken: string): string {
   return `${publicUrl}/s/${encodeURIComponent(invitationToken)}`;
 }
+
+/**
+ * The open-tracking pixel of an invitation: `<public URL>/o/<invitation token>.gif` (only in emails
+ * of workspaces with `track_opens`; the token is the one of the email's links, no new secret).
+ */
+export function openPixelUrlFor(publicUrl: string, invitationToken: string): string {
+  return `${publicUrl}/o/${encodeURIComponent(invitationToken)}.gif`;
+}

@@ -39,6 +39,11 @@ export interface SurveyEmailInput {
   /** The one-click unsubscribe page, `https://…/u/<token>`. */
   unsubscribeUrl: string;
   reminder: boolean;
+  /**
+   * The open-tracking pixel, `https://…/o/<token>.gif`, when the workspace tracks opens: a 1×1
+   * image at the end of the HTML part (never in the plain text). Absent or null: no pixel at all.
+   */
+  openPixelUrl?: string | null;
 }
 
 export interface RenderedEmail {
@@ -60,8 +65,8 @@ const FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial
 /**
  * Renders the survey email of one invitation.
  *
- * @throws RangeError when `pageUrl` or `unsubscribeUrl` is not an absolute http(s) URL: an email
- *   whose buttons or unsubscribe link do not work must not be sent.
+ * @throws RangeError when `pageUrl`, `unsubscribeUrl` or `openPixelUrl` is not an absolute http(s)
+ *   URL: an email whose buttons or unsubscribe link do not work must not be sent.
  * @example renderSurveyEmail({ survey, locale: 'de', pageUrl: 'https://nps.example.com/s/abc', unsubscribeUrl: 'https://nps.example.com/u/abc', reminder: false }).subject
  *   // 'Wie wahrscheinlich würden Sie Taskwerk weiterempfehlen?'
  */
@@ -69,13 +74,14 @@ export function renderSurveyEmail(input: SurveyEmailInput): RenderedEmail {
   const m = emailMessagesFor(input.locale);
   const pageUrl = httpUrl(input.pageUrl, 'pageUrl');
   const unsubscribeUrl = httpUrl(input.unsubscribeUrl, 'unsubscribeUrl').toString();
+  const openPixelUrl = input.openPixelUrl ? httpUrl(input.openPixelUrl, 'openPixelUrl').toString() : null;
   const product = oneLine(input.survey.productName);
   const name = oneLine(input.contactName ?? '');
   const scoreUrls = Array.from({ length: 11 }, (_, score) => scoreUrl(pageUrl, score));
   const subject = fill(input.reminder ? m.reminderSubject : m.subject, { product });
   return {
     subject,
-    html: renderHtml({ ...input, m, product, name, scoreUrls, unsubscribeUrl, subject }),
+    html: renderHtml({ ...input, m, product, name, scoreUrls, unsubscribeUrl, subject, openPixelUrl }),
     text: renderText({ ...input, m, product, name, scoreUrls, unsubscribeUrl }),
   };
 }
@@ -185,6 +191,7 @@ function renderHtml(input: {
   unsubscribeUrl: string;
   subject: string;
   reminder: boolean;
+  openPixelUrl: string | null;
 }): string {
   const { m, product } = input;
   const brand = safeBrandColor(input.survey.brandColor);
@@ -266,6 +273,11 @@ function renderHtml(input: {
     `<p style="margin:0;"><a class="ul" href="${escapeHtml(input.unsubscribeUrl)}" target="_blank" style="color:${MUTED};text-decoration:underline;">${escapeHtml(m.unsubscribe)}</a></p>` +
     '</td></tr></table>' +
     '<!--[if mso]></td></tr></table><![endif]-->' +
-    '</td></tr></table></body></html>'
+    '</td></tr></table>' +
+    // The open-tracking pixel, last: a transparent 1×1 GIF that takes no room (workspace track_opens).
+    (input.openPixelUrl === null
+      ? ''
+      : `<img src="${escapeHtml(input.openPixelUrl)}" alt="" width="1" height="1" border="0" style="display:block;width:1px;height:1px;border:0;margin:0;padding:0;outline:none;text-decoration:none;">`) +
+    '</body></html>'
   );
 }

@@ -159,7 +159,7 @@ export function registerCampaignRoutes(api: ApiRouter, ctx: AppContext): void {
     {
       method: 'get',
       path: '/campaigns/{id}',
-      summary: 'Get a campaign with the counts of its invitations by status and its response rate',
+      summary: 'Get a campaign with its invitation counts by status and state, response and open rates',
       tag: 'Campaigns',
       params: idParams,
       responses: { 200: { description: 'The campaign and its counts', schema: campaignWithCountsSchema } },
@@ -167,13 +167,13 @@ export function registerCampaignRoutes(api: ApiRouter, ctx: AppContext): void {
     async ({ c, auth, params }) => {
       const campaign = await getCampaign(ctx.db, auth.workspaceId, params.id);
       if (!campaign) throw notFound('Campaign', 'id');
-      const { answered, ...counts } = await campaignCounts(ctx.db, auth.workspaceId, campaign.id);
-      return c.json({
-        ...campaignJson(campaign),
-        counts,
-        answered,
-        response_rate: counts.sent > 0 ? answered / counts.sent : null,
-      });
+      const { answered, opened, response_rate, open_rate, ...counts } = await campaignCounts(
+        ctx.db,
+        auth.workspaceId,
+        campaign.id,
+        ctx.clock(),
+      );
+      return c.json({ ...campaignJson(campaign), counts, answered, opened, response_rate, open_rate });
     },
   );
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isExpired } from '../../../core/expiry';
+import { invitationState } from '../../../core/invitation-lifecycle';
 import { DEFAULT_REMINDER_PLAN, type ReminderPlan, validateReminderPlan } from '../../../core/reminders';
 import {
   decideInvitation,
@@ -84,14 +85,28 @@ export function checkReminders(input: unknown): ReminderPlan {
   return checked.value;
 }
 
+const dateOrNull = (value: Date | string | null) => (value === null ? null : new Date(value));
+
 /**
- * The invitation as the API shows it, with its url and `expired`: never answered and past
- * expires_at at the clock's now (computed on read, so it is exact whatever the send job did).
+ * The invitation as the API shows it, with its url, `expired` (never answered and past expires_at
+ * at the clock's now) and its lifecycle `state` (core/invitation-lifecycle.ts), both computed on
+ * read, so they are exact whatever the send job did.
  */
 export function invitationJson(ctx: AppContext, invitation: Invitation) {
   const { workspace_id: _, ...rest } = invitation;
-  const expired = invitation.answered_at === null && isExpired(new Date(invitation.expires_at), ctx.clock());
-  return { ...rest, url: `${ctx.config.publicUrl}/s/${invitation.token}`, expired };
+  const now = ctx.clock();
+  const expired = invitation.answered_at === null && isExpired(new Date(invitation.expires_at), now);
+  const state = invitationState(
+    {
+      status: invitation.status,
+      answered_at: dateOrNull(invitation.answered_at),
+      expires_at: new Date(invitation.expires_at),
+      reminders_sent: invitation.reminders_sent,
+      opened_at: dateOrNull(invitation.opened_at),
+    },
+    now,
+  );
+  return { ...rest, url: `${ctx.config.publicUrl}/s/${invitation.token}`, expired, state };
 }
 
 export function registerInvitationRoutes(api: ApiRouter, ctx: AppContext): void {

@@ -41,6 +41,13 @@ const workspacePatch = z.strictObject({
     .max(365)
     .optional()
     .describe('Invitations of campaigns and trigger rules expire this many days after they are due'),
+  track_opens: z
+    .boolean()
+    .optional()
+    .describe(
+      'Put a 1×1 tracking image into survey and reminder emails and record the first open of each ' +
+        '(off by default; Apple Mail Privacy Protection preloads images, so opens are an upper bound)',
+    ),
   segment_attributes: z
     .array(z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'not a valid attribute name'))
     .max(30)
