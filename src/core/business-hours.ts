@@ -94,6 +94,9 @@ export function spreadOf(id: string): number {
   return (hash >>> 0) / 2 ** 32;
 }
 
+// Windows already found valid (the scheduler places thousands of sends in one window).
+const checkedWindows = new WeakSet<BusinessHours>();
+
 // A matching weekday comes within 7 days; the margin covers days a zone skipped (Samoa, 2011-12-30).
 const MAX_DAYS_AHEAD = 14;
 
@@ -113,8 +116,11 @@ const MAX_DAYS_AHEAD = 14;
  * // Friday 17:00 in Berlin is closed: 2024-04-01T07:00:00.000Z (Monday 09:00 CEST)
  */
 export function nextSlot(after: Date, timeZone: string, window: BusinessHours, spread = 0): Date {
-  const checked = validateBusinessHours(window);
-  if (!checked.ok) throw new RangeError(`invalid business hours: ${checked.errors[0]!.message}`);
+  if (!checkedWindows.has(window)) {
+    const checked = validateBusinessHours(window);
+    if (!checked.ok) throw new RangeError(`invalid business hours: ${checked.errors[0]!.message}`);
+    checkedWindows.add(window);
+  }
   if (!(spread >= 0 && spread < 1)) throw new RangeError(`spread must be in [0, 1): ${spread}`);
   const from = after.getTime();
   if (Number.isNaN(from)) throw new RangeError('invalid date');

@@ -208,6 +208,10 @@ function monthDistance(from: string, to: string): number {
   return months(to) - months(from);
 }
 
+// Rules already found valid: the scheduler asks about one rule once per contact, and checking it
+// each time costs more than the answer. Rules are plain data nobody mutates after checking.
+const checkedRules = new WeakSet<CadenceRule>();
+
 /**
  * The next local day on which a contact is due for a survey under `rule`, or null when never again.
  *
@@ -228,8 +232,11 @@ export function nextDueDate(
   lastSurveyedDay: string | null,
   today: string,
 ): string | null {
-  const checked = validateCadenceRule(rule);
-  if (!checked.ok) throw new RangeError(`invalid cadence rule: ${checked.errors[0]!.path}`);
+  if (!checkedRules.has(rule)) {
+    const checked = validateCadenceRule(rule);
+    if (!checked.ok) throw new RangeError(`invalid cadence rule: ${checked.errors[0]!.path}`);
+    checkedRules.add(rule);
+  }
   for (const [name, day] of [
     ['anchorDay', anchorDay],
     ['lastSurveyedDay', lastSurveyedDay ?? anchorDay],

@@ -146,6 +146,21 @@ export function instantAt(day: string, msOfDay: number, timeZone: string): Date 
   if (!Number.isInteger(msOfDay) || msOfDay < 0 || msOfDay > DAY_MS) {
     throw new RangeError(`not a time of day in milliseconds (0-${DAY_MS}): ${msOfDay}`);
   }
+  const key = `${day}|${msOfDay}|${timeZone}`;
+  const known = instants.get(key);
+  if (known !== undefined) return new Date(known);
+  const instant = computeInstantAt(day, msOfDay, timeZone);
+  if (instants.size >= MAX_REMEMBERED_INSTANTS) instants.clear();
+  instants.set(key, instant.getTime());
+  return instant;
+}
+
+// instantAt reads the zone's rules through Intl about six times (some 50 µs); the scheduler asks
+// for the same few window edges (one per zone and day) for thousands of contacts.
+const instants = new Map<string, number>();
+const MAX_REMEMBERED_INSTANTS = 10_000;
+
+function computeInstantAt(day: string, msOfDay: number, timeZone: string): Date {
   const wall = dayNumberOf(day) * DAY_MS + msOfDay;
   // Offsets range from -12 h to +14 h, so the instant lies within 26 h of `wall` read as UTC. The
   // offsets in force at both ends and in the middle include those around any transition nearby

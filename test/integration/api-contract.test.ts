@@ -22,6 +22,7 @@ interface Ids {
   contact: string;
   invitation: string;
   campaign: string;
+  autopilot: string;
   triggerRule: string;
   response: string;
   apiKey: string;
@@ -68,6 +69,23 @@ const VALID_REQUESTS: Record<string, (ids: Ids) => RequestParts> = {
   }),
   'GET /campaigns': (ids) => ({ query: { survey_id: ids.survey } }),
   'GET /campaigns/{id}': () => ({}),
+  'POST /autopilots': (ids) => ({
+    body: {
+      survey_id: ids.survey,
+      name: 'Relationship',
+      cadence: 'after_winning_customer',
+      audience: { all: [{ attribute: 'plan', op: 'eq', value: 'secret-plan-a' }] },
+      business_hours: { weekdays: [1, 2, 3, 4, 5], start_hour: 8, end_hour: 18 },
+      fatigue: { min_days_between: 60, on_blocked: 'postpone' },
+    },
+  }),
+  'GET /autopilots': (ids) => ({ query: { survey_id: ids.survey, status: 'active' } }),
+  'GET /autopilots/{id}': () => ({}),
+  'PATCH /autopilots/{id}': () => ({
+    body: { cadence: { anchor: { kind: 'first_seen' }, milestones_months: [], then_every_months: 6 } },
+  }),
+  'DELETE /autopilots/{id}': () => ({}),
+  'GET /autopilots/{id}/schedule': () => ({ query: { limit: '10' } }),
   'POST /trigger-rules': (ids) => ({
     body: {
       survey_id: ids.survey,
@@ -126,6 +144,7 @@ function idFor(route: RegisteredRoute, ids: Ids): string {
     contacts: ids.contact,
     invitations: ids.invitation,
     campaigns: ids.campaign,
+    autopilots: ids.autopilot,
     'trigger-rules': ids.triggerRule,
     responses: ids.response,
   };
@@ -228,6 +247,7 @@ const TENANT_TABLES: [table: string, key: string, ignore: string[]][] = [
   ['contact', 'workspace_id', []],
   ['invitation', 'workspace_id', []],
   ['campaign', 'workspace_id', []],
+  ['autopilot', 'workspace_id', []],
   ['trigger_rule', 'workspace_id', []],
   ['event', 'workspace_id', []],
   ['response', 'workspace_id', []],
@@ -344,6 +364,11 @@ for (const kind of databaseKinds()) {
         name: 'secret-campaign-A',
         audience: { everyone: true },
       });
+      const autopilot = await post('/autopilots', {
+        survey_id: survey.id,
+        name: 'secret-autopilot-A',
+        cadence: 'quarterly_for_all',
+      });
       const triggerRule = await post('/trigger-rules', {
         survey_id: survey.id,
         name: 'secret-rule-A',
@@ -370,6 +395,7 @@ for (const kind of databaseKinds()) {
         contact: contact.id,
         invitation: invitation.id,
         campaign: campaign.id,
+        autopilot: autopilot.id,
         triggerRule: triggerRule.id,
         response: response.id,
         apiKey: apiKey.id,
@@ -528,6 +554,7 @@ for (const kind of databaseKinds()) {
         'secret comment A',
         'secret-key-A',
         'secret-campaign-A',
+        'secret-autopilot-A',
         'secret-rule-A',
         'secret-event-A',
         'secret-amount-A',

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import { registerOpenPixelRoutes } from '../channels/email/open-pixel-routes';
 import { registerUnsubscribeRoutes } from '../channels/email/unsubscribe-routes';
 import { registerSurveyPageRoutes } from '../channels/link/survey-page-routes';
 import type { Config } from '../config';
@@ -11,6 +12,7 @@ import { ApiError, errorBody } from './errors';
 import { buildOpenApiDocument } from './openapi';
 import { registerAccountRoutes } from './routes/accounts';
 import { registerApiKeyRoutes } from './routes/api-keys';
+import { registerAutopilotRoutes } from './routes/autopilots';
 import { registerCampaignRoutes } from './routes/campaigns';
 import { registerContactRoutes } from './routes/contacts';
 import { registerEventRoutes } from './routes/events';
@@ -86,6 +88,7 @@ export function createApp(deps: AppDeps) {
   registerContactRoutes(api, ctx);
   registerInvitationRoutes(api, ctx);
   registerCampaignRoutes(api, ctx);
+  registerAutopilotRoutes(api, ctx);
   registerEventRoutes(api, ctx);
   // Before the response routes: /responses/export must not be taken for /responses/{id}.
   registerResponseExportRoutes(api, ctx);
@@ -96,6 +99,7 @@ export function createApp(deps: AppDeps) {
 
   registerSurveyPageRoutes(app, ctx);
   registerUnsubscribeRoutes(app, ctx);
+  registerOpenPixelRoutes(app, ctx);
 
   const openApi = buildOpenApiDocument(api.routes, { serverUrl: deps.config.publicUrl + API_PREFIX });
   app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(openApi));

@@ -3,6 +3,7 @@
  * contract test parses every 2xx answer with them, so the documentation cannot drift from the code.
  */
 import { z } from 'zod';
+import { INVITATION_STATES } from '../../core/invitation-lifecycle';
 import type { NpsInterval, NpsSummary } from '../../core/stats';
 
 const id = z.uuid();
@@ -24,6 +25,9 @@ export const workspaceSchema = z.object({
   fatigue_days: z.number().int().describe('At most one survey per contact per this many days (0: off)'),
   fatigue_on_blocked: z.enum(['drop', 'postpone']),
   invitation_expiry_days: z.number().int().describe('Invitations of campaigns and rules expire after this'),
+  track_opens: z
+    .boolean()
+    .describe('Survey emails carry a tracking pixel that records the first open (default false)'),
   segment_attributes: z.array(z.string()),
   created_at: timestamp,
   updated_at: timestamp,
@@ -54,6 +58,7 @@ export const surveySchema = z.object({
   default_locale: z.string(),
   texts: z.record(z.string(), surveyTextsSchema),
   brand_color: z.string(),
+  logo_url: z.string().nullable().describe('The logo of its emails; null: the product name instead'),
   public_token: z.string(),
   public_url: z.url().describe('The public survey link: every visitor may answer'),
   status: z.enum(['active', 'archived']),
@@ -119,6 +124,12 @@ export const invitationSchema = z.object({
   send_at: nullableTimestamp.describe('When the email is due (send: true), or null'),
   message_id: z.string().nullable().describe('The Message-ID of the email, once an attempt was made'),
   sending_at: nullableTimestamp.describe('When the last send attempt started'),
+  delivery_attempts: z
+    .number()
+    .int()
+    .describe(
+      'SMTP transactions started for the email: 1 normally; more after a crash or a deferral, each extra one a possible duplicate (same Message-ID)',
+    ),
   sent_at: nullableTimestamp,
   delivery_error: z.string().nullable().describe('The SMTP answer of a bounce or the error of a failure'),
   skip_reason: z
@@ -131,7 +142,22 @@ export const invitationSchema = z.object({
   reminders_sent: z.number().int().describe('Reminders sent so far'),
   last_reminded_at: nullableTimestamp.describe('When the latest reminder was sent'),
   event_id: id.nullable().describe('The event that triggered it (a trigger rule), or null'),
+  campaign_id: id.nullable().describe('The campaign it belongs to, or null'),
+  autopilot_id: id.nullable().describe('The autopilot (relational cadence) that scheduled it, or null'),
+  due_day: z
+    .string()
+    .nullable()
+    .describe("Autopilot: the contact's local day (YYYY-MM-DD) the survey was due on, or null"),
   expired: z.boolean().describe('Never answered and past expires_at: the link no longer takes answers'),
+  opened_at: nullableTimestamp.describe(
+    "The first open of the email (its tracking pixel; only when the workspace's track_opens is on)",
+  ),
+  state: z
+    .enum(INVITATION_STATES)
+    .describe(
+      'The lifecycle, computed on read; the first that holds: answered, bounced, failed, skipped, expired, ' +
+        'reminded, opened, sent, sending, scheduled (queued), created (a link, no email)',
+    ),
 });
 
 const category = z.enum(['promoter', 'passive', 'detractor']);
@@ -355,13 +381,32 @@ export const campaignWithCountsSchema = campaignSchema.extend({
       skipped_by_reason: z
         .record(z.string(), z.number().int())
         .describe('unsubscribed, bounced, recently_surveyed, no_email, and reasons found at send time'),
+      by_state: z
+        .object(Object.fromEntries(INVITATION_STATES.map((state) => [state, z.number().int()])))
+        .describe(
+          "By lifecycle state (the invitations' state): each invitation counted once, the sum is total",
+        ),
     })
-    .describe("The campaign's invitations by status"),
+    .describe("The campaign's invitations by delivery status (total … skipped) and by lifecycle state"),
   answered: z.number().int().describe('Invitations of the campaign that were answered'),
+  opened: z
+    .number()
+    .int()
+    .describe('Invitations whose email was opened (recorded only while the workspace tracks opens)'),
   response_rate: z
     .number()
     .nullable()
-    .describe('answered / sent, from 0 to 1; null before any email was sent'),
+    .describe(
+      'Delivered (status sent) invitations that were answered / delivered, 0-1 rounded to 4 decimals; ' +
+        'null before any email was delivered',
+    ),
+  open_rate: z
+    .number()
+    .nullable()
+    .describe(
+      'Delivered invitations that were opened / delivered, 0-1 rounded to 4 decimals; null when the ' +
+        'workspace does not track opens or nothing was delivered',
+    ),
 });
 
 export const triggerRuleSchema = z.object({
@@ -407,4 +452,79 @@ export const eventSchema = z.object({
   outcomes: z
     .array(eventOutcomeSchema)
     .describe('What each active rule whose name and filter matched did when the event arrived'),
+});
+
+export const cadenceSchema = z.object({
+  anchor: z
+    .union([
+      z.object({ kind: z.literal('attribute'), attribute: z.string() }),
+      z.object({ kind: z.literal('first_seen') }),
+      z.object({ kind: z.literal('fixed'), day: z.string() }),
+    ])
+    .describe('What the months are counted from: a date attribute, the day first seen, or a fixed day'),
+  milestones_months: z.array(z.number().int()).describe('Months after the anchor, e.g. [3, 6, 12]'),
+  then_every_months: z
+    .number()
+    .int()
+    .nullable()
+    .describe('After the last milestone, every so many months; null: stop'),
+});
+
+export const businessHoursSchema = z.object({
+  weekdays: z.array(z.number().int().min(1).max(7)).describe('ISO weekdays, 1 = Monday'),
+  start_hour: z.number().int(),
+  end_hour: z.number().int(),
+});
+
+export const autopilotSchema = z.object({
+  id,
+  survey_id: id,
+  name: z.string(),
+  cadence: cadenceSchema,
+  audience: z
+    .record(z.string(), z.unknown())
+    .describe('{ everyone: true }, { contact_ids: [...] } or an attribute filter { all | any: [...] }'),
+  business_hours: businessHoursSchema.describe("When emails go out, in the contact's local time"),
+  reminders: reminderPlanSchema
+    .nullable()
+    .describe("The reminder plan of the autopilot's invitations; null: none"),
+  fatigue: campaignFatigueSchema.nullable().describe("The autopilot's fatigue override; null: the default"),
+  status: z.enum(['active', 'paused']),
+  created_at: timestamp,
+  updated_at: timestamp,
+  last_run_at: nullableTimestamp.describe('When the scheduler last ran it (hourly while active)'),
+  last_run: z
+    .object({
+      contacts: z.number().int().describe('Contacts of the audience on the cadence'),
+      due: z.number().int().describe('Contacts due today that got an invitation'),
+      queued: z.number().int(),
+      skipped: z.number().int().describe('Stopped by a fatigue rule (see the invitations)'),
+    })
+    .nullable(),
+});
+
+export const autopilotWithCountsSchema = autopilotSchema.extend({
+  counts: z.object({
+    total: z.number().int(),
+    queued: z.number().int().describe('Queued or sending'),
+    sent: z.number().int(),
+    skipped: z.number().int(),
+    answered: z.number().int(),
+  }),
+  response_rate: z.number().nullable().describe('answered / sent; null before anything was sent'),
+});
+
+export const autopilotScheduleEntrySchema = z.object({
+  contact_id: id,
+  email: z.string().nullable(),
+  time_zone: z.string().describe("The zone of the contact's days: its own, else the workspace's"),
+  anchor_day: z.string().nullable().describe('The day the months are counted from'),
+  last_due_day: z.string().nullable().describe('The due day of its latest survey by this autopilot'),
+  next_due_day: z
+    .string()
+    .nullable()
+    .describe(
+      'Its next due day (today when due now); null: never again. The fatigue rules apply on that day',
+    ),
+  next_send_at: nullableTimestamp.describe("Where that day's email falls in the business hours"),
 });

@@ -3,17 +3,25 @@
  * `POST /api/v1/invitations` with `send: true`, in the transaction that creates the invitation
  * (status 'queued', unique key `send:<invitation id>`).
  *
- * Idempotent under the queue's at-least-once contract (worker.ts):
+ * Idempotent under the queue's at-least-once contract (worker.ts); the guarantee and its measured
+ * window are in docs/OPERATIONS.md ("Delivery guarantees"):
  * - a finished invitation (sent, bounced, skipped, failed) is left alone, so a repeated job sends
- *   nothing;
- * - the attempt is recorded (`status = 'sending'`, `sending_at`, `message_id`) in its own statement
- *   BEFORE the SMTP transaction. A job that finds 'sending' left by an attempt that died (between
- *   that record and the result) sends again with the same Message-ID: in that crash window the
- *   email goes out AT LEAST ONCE, not exactly once. The stable Message-ID lets mail clients collapse
- *   the duplicate, and the outbox mailer overwrites its file of that Message-ID;
- * - the result is written with a condition on `status = 'sending'`, so a late attempt never
- *   overwrites a finished one; 'sent' is written in one transaction with the job of the first
- *   reminder (send-reminder.ts, unique key `remind:<invitation id>:1`) when the plan has one.
+ *   nothing (a 'sent' one only gets its first reminder's job enqueued, in case the attempt died
+ *   between recording 'sent' and enqueueing it; the unique key makes that a no-op otherwise);
+ * - the attempt is recorded (`status = 'sending'`, `sending_at`, `message_id`,
+ *   `delivery_attempts + 1`) in its own statement BEFORE the SMTP transaction, and only while the
+ *   job's attempt still owns its lease (`ownsAttemptSql`): a worker that lost the job to another one
+ *   never starts a transaction for it;
+ * - right after the server's 250 to DATA, one statement records 'sent', with nothing before it: a
+ *   crash between the 250 and that commit is the only way to a second delivery;
+ * - reconciliation: a job that finds 'sending' left by an attempt that died (or failed transiently)
+ *   asks the mailer whether that Message-ID was delivered (`deliveredAt`). The outbox can prove it
+ *   (the file exists): recorded as sent, nothing sent again. SMTP cannot: the email is sent again
+ *   with the recorded Message-ID and `delivery_attempts` grows, so every possible duplicate is
+ *   counted and carries the Message-ID of the first (receivers that collapse by Message-ID show it
+ *   once). That crash window is AT LEAST ONCE, everything else exactly once;
+ * - the other results are written with a condition on the status, so a late attempt never
+ *   overwrites a finished one.
  */
 
 import type { ReminderPlan } from '../../core/reminders';
@@ -24,6 +32,7 @@ import { type Mailer, MailSendError } from '../channels/email/mailer';
 import type { Queryable } from '../db/port';
 import { normaliseEmail } from '../repo/contacts';
 import { describeError } from './queue';
+import { ownsAttemptSql } from './queue-sql';
 import { enqueueNextReminder } from './send-reminder';
 import { type JobHandler, PermanentJobError } from './worker';
 
@@ -54,10 +63,17 @@ interface InvitationToSend {
   unsubscribed_at: Date | string | null;
   product_name: string;
   brand_color: string;
+  logo_url: string | null;
   default_locale: string;
   texts: Record<string, SurveyTexts>;
   survey_status: 'active' | 'archived';
   reminder_plan: ReminderPlan | null;
+  /** The workspace's open tracking: the email carries the pixel. */
+  track_opens: boolean;
+  /** Recorded with the first attempt; a later attempt sends with the same one. */
+  message_id: string | null;
+  sent_at: Date | string | null;
+  reminders_sent: number;
 }
 
 const FINISHED = new Set(['sent', 'bounced', 'skipped', 'failed']);
@@ -68,8 +84,8 @@ async function loadInvitation(db: Queryable, id: string): Promise<InvitationToSe
   const rows = await db.query<InvitationToSend>(
     `SELECT i.id, w.id AS workspace_id, i.token, i.status, i.expires_at, i.answered_at,
             c.id AS contact_id, c.email, c.name, c.locale, c.unsubscribed_at,
-            s.product_name, s.brand_color, s.default_locale, s.texts, s.status AS survey_status,
-            i.reminder_plan
+            s.product_name, s.brand_color, s.logo_url, s.default_locale, s.texts, s.status AS survey_status,
+            i.reminder_plan, w.track_opens, i.message_id, i.sent_at, i.reminders_sent
      FROM invitation i
      JOIN workspace w ON w.id = i.workspace_id
      JOIN survey s ON s.id = i.survey_id
@@ -108,12 +124,29 @@ async function finish(
 const dateOf = (value: Date | string) => (value instanceof Date ? value : new Date(value));
 
 /**
+ * Records a delivered invitation as sent (one autocommitted statement: the first thing after the
+ * SMTP server's 250), then enqueues its first reminder's job. A crash between the two leaves the
+ * send job unfinished; its rerun finds 'sent' and enqueues the reminder (unique key: at most once).
+ * A late attempt's delivery also overrides a 'failed' that another attempt wrote meanwhile: the
+ * email did arrive.
+ */
+async function recordSent(db: Queryable, invitation: InvitationToSend, sentAt: Date): Promise<void> {
+  const rows = await db.query(
+    `UPDATE invitation SET status = 'sent', sent_at = $2, delivery_error = NULL
+     WHERE id = $1 AND status IN ('sending', 'failed') RETURNING id`,
+    [invitation.id, sentAt],
+  );
+  if (rows.length === 0) return;
+  await enqueueNextReminder(db, { ...invitation, sent_at: sentAt, reminders_sent: 0 }, sentAt);
+}
+
+/**
  * The handler of the `send-invitation` queue.
  *
  * @example startWorker({ db, handlers: { [SEND_INVITATION_QUEUE]: sendInvitationHandler({ publicUrl, mailer, clock }) } })
  */
 export function sendInvitationHandler(deps: SendInvitationDeps): JobHandler {
-  return async ({ job, db }) => {
+  return async ({ job, db, signal }) => {
     const invitationId = (job.payload as Partial<SendInvitationPayload>).invitation_id;
     if (typeof invitationId !== 'string' || !UUID.test(invitationId)) {
       throw new PermanentJobError(`job ${job.id}: payload.invitation_id is not an invitation id`);
@@ -123,6 +156,11 @@ export function sendInvitationHandler(deps: SendInvitationDeps): JobHandler {
     if (!invitation) return;
     if (invitation.workspace_id !== job.workspaceId) {
       throw new PermanentJobError(`job ${job.id}: invitation ${invitationId} is not of the job's workspace`);
+    }
+    if (invitation.status === 'sent') {
+      // An attempt that died after recording 'sent' may not have enqueued the first reminder.
+      if (invitation.reminders_sent === 0) await enqueueNextReminder(db, invitation, deps.clock());
+      return;
     }
     if (FINISHED.has(invitation.status)) return;
 
@@ -142,26 +180,45 @@ export function sendInvitationHandler(deps: SendInvitationDeps): JobHandler {
       return;
     }
 
-    const email = composeSurveyEmail({
+    const composed = composeSurveyEmail({
       publicUrl: deps.publicUrl,
       invitation: { id: invitation.id, token: invitation.token },
       contact: { email: invitation.email!, name: invitation.name, locale: invitation.locale },
       survey: {
         product_name: invitation.product_name,
         brand_color: invitation.brand_color,
+        logo_url: invitation.logo_url,
         default_locale: invitation.default_locale,
         texts: invitation.texts,
       },
+      trackOpens: invitation.track_opens,
     });
 
-    // The attempt, recorded before the SMTP transaction. A 'sending' left by a dead attempt is
-    // taken over: the email goes out again with the same Message-ID (at least once in that window).
+    // An earlier attempt recorded 'sending' and ended without a result (it died, lost its lease, or
+    // failed transiently): its Message-ID is the one to use, and where the mailer can prove that
+    // attempt delivered (the outbox), it is recorded as sent instead of sending again.
+    const earlier = invitation.status === 'sending' ? invitation.message_id : null;
+    const email = earlier ? { ...composed, messageId: earlier } : composed;
+    if (earlier && deps.mailer.deliveredAt) {
+      const deliveredAt = await deps.mailer.deliveredAt(earlier);
+      if (deliveredAt) {
+        await recordSent(db, invitation, deliveredAt);
+        return;
+      }
+    }
+
+    // The attempt, recorded before the SMTP transaction, only while this attempt still owns the
+    // job: after a lost lease another worker may be running it. A 'sending' left by a dead attempt
+    // is taken over: the email goes out again with the same Message-ID, counted in delivery_attempts.
+    if (signal.aborted) return;
     const recorded = await db.query(
-      `UPDATE invitation SET status = 'sending', sending_at = $2, message_id = $3
-       WHERE id = $1 AND status IN ('queued', 'sending') RETURNING id`,
-      [invitation.id, now, email.messageId],
+      `UPDATE invitation
+       SET status = 'sending', sending_at = $2, message_id = $3, delivery_attempts = delivery_attempts + 1
+       WHERE id = $1 AND status IN ('queued', 'sending') AND ${ownsAttemptSql('$4', '$5', '$6')}
+       RETURNING id`,
+      [invitation.id, now, email.messageId, job.id, job.lockedBy, job.attempts],
     );
-    if (recorded.length === 0) return; // finished meanwhile, or not queued for sending
+    if (recorded.length === 0) return; // finished meanwhile, not queued for sending, or the job was lost
 
     let result: Awaited<ReturnType<typeof deliverSurveyEmail>>;
     try {
@@ -185,7 +242,11 @@ export function sendInvitationHandler(deps: SendInvitationDeps): JobHandler {
       throw error;
     }
 
-    if (result.status === 'suppressed') {
+    if (result.status === 'accepted') {
+      // The server answered 250 to DATA: record it now, one statement and nothing before it. Until
+      // it commits, a crash leaves 'sending' and the rerun delivers a second copy.
+      await recordSent(db, invitation, deps.clock());
+    } else if (result.status === 'suppressed') {
       const unsubscribed = await db.query(
         `SELECT 1 FROM suppression WHERE workspace_id = $1 AND email = $2 AND reason = 'unsubscribed'`,
         [invitation.workspace_id, normaliseEmail(invitation.email!)],
@@ -193,15 +254,8 @@ export function sendInvitationHandler(deps: SendInvitationDeps): JobHandler {
       const reason =
         invitation.unsubscribed_at !== null || unsubscribed.length > 0 ? 'unsubscribed' : 'suppressed';
       await finish(db, invitation.id, { status: 'skipped', skip_reason: reason });
-    } else if (result.status === 'bounced') {
-      await finish(db, invitation.id, { status: 'bounced', delivery_error: result.response });
     } else {
-      // The result and the first reminder's job in one transaction: neither exists without the other.
-      const sentAt = deps.clock();
-      await db.transaction(async (tx) => {
-        if (!(await finish(tx, invitation.id, { status: 'sent', sent_at: sentAt }))) return;
-        await enqueueNextReminder(tx, { ...invitation, sent_at: sentAt, reminders_sent: 0 }, sentAt);
-      });
+      await finish(db, invitation.id, { status: 'bounced', delivery_error: result.response });
     }
   };
 }

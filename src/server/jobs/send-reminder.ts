@@ -1,8 +1,7 @@
 /**
  * The `send-reminder` job: reminder n of an email invitation whose contact has not answered
- * (core/reminders.ts). The send-invitation job enqueues reminder 1 in the transaction that records
- * the invitation as sent; each reminder enqueues the next in the transaction that records it as
- * sent. Unique key `remind:<invitation id>:<n>`, due at `reminderDueAt(sent_at, n - 1, plan, …)`.
+ * (core/reminders.ts). The send-invitation job enqueues reminder 1 right after it records the
+ * invitation as sent; each reminder enqueues the next right after it records itself as sent. Unique key `remind:<invitation id>:<n>`, due at `reminderDueAt(sent_at, n - 1, plan, …)`.
  *
  * Idempotent under the queue's at-least-once contract (worker.ts):
  * - nothing is sent when the invitation was not sent, is answered or expired, its survey is
@@ -10,11 +9,14 @@
  *   bounced: deliverSurveyEmail checks), nor when `reminders_sent >= n` (a repeated job) or the
  *   plan has no reminder n;
  * - the attempt is recorded (`reminder_sending = n`, `reminder_sending_at`) in its own statement
- *   BEFORE the SMTP transaction, on the condition `reminders_sent = n - 1`. A job that runs again
- *   after an attempt died in between sends again with the same Message-ID (`<id>.r<n>@host`): in
- *   that window the reminder goes out at least once, as the invitation does;
- * - the result (`reminders_sent = n`, `last_reminded_at`) is written on the same condition, in one
- *   transaction with the job of reminder n + 1, so neither exists without the other.
+ *   BEFORE the SMTP transaction, on the condition `reminders_sent = n - 1` and only while the job's
+ *   attempt still owns its lease (`ownsAttemptSql`). A job that runs again after an attempt died in
+ *   between sends again with the same Message-ID (`<id>.r<n>@host`): in that window the reminder
+ *   goes out at least once, as the invitation does (docs/OPERATIONS.md, "Delivery guarantees");
+ * - the result (`reminders_sent = n`, `last_reminded_at`) is written on the same condition by one
+ *   statement, the first thing after the server's 250, and then the job of reminder n + 1 is
+ *   enqueued. A crash between the two leaves this job unfinished: its rerun finds
+ *   `reminders_sent = n` and enqueues reminder n + 1 (unique key: at most once).
  */
 import { type ReminderPlan, reminderDueAt } from '../../core/reminders';
 import type { SurveyTexts } from '../../core/survey-texts';
@@ -23,6 +25,7 @@ import { deliverSurveyEmail } from '../channels/email/deliver-survey-email';
 import { type Mailer, MailSendError } from '../channels/email/mailer';
 import type { Queryable } from '../db/port';
 import { enqueue } from './queue';
+import { ownsAttemptSql } from './queue-sql';
 import { type JobHandler, PermanentJobError } from './worker';
 
 export const SEND_REMINDER_QUEUE = 'send-reminder';
@@ -62,9 +65,12 @@ interface InvitationToRemind extends RemindableInvitation {
   unsubscribed_at: Date | string | null;
   product_name: string;
   brand_color: string;
+  logo_url: string | null;
   default_locale: string;
   texts: Record<string, SurveyTexts>;
   survey_status: 'active' | 'archived';
+  /** The workspace's open tracking: the reminder carries the pixel too. */
+  track_opens: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -112,8 +118,10 @@ async function loadInvitation(db: Queryable, id: string): Promise<InvitationToRe
     `SELECT i.id, i.workspace_id, i.token, i.status, i.sent_at, i.expires_at, i.answered_at,
             i.reminder_plan, i.reminders_sent,
             c.id AS contact_id, c.email, c.name, c.locale, c.unsubscribed_at,
-            s.product_name, s.brand_color, s.default_locale, s.texts, s.status AS survey_status
+            s.product_name, s.brand_color, s.logo_url, s.default_locale, s.texts, s.status AS survey_status,
+            w.track_opens
      FROM invitation i
+     JOIN workspace w ON w.id = i.workspace_id
      JOIN survey s ON s.id = i.survey_id
      JOIN contact c ON c.id = i.contact_id
      WHERE i.id = $1`,
@@ -136,7 +144,7 @@ async function clearAttempt(db: Queryable, id: string, n: number): Promise<void>
  * @example startWorker({ db, handlers: { [SEND_REMINDER_QUEUE]: sendReminderHandler({ publicUrl, mailer, clock }) } })
  */
 export function sendReminderHandler(deps: SendReminderDeps): JobHandler {
-  return async ({ job, db }) => {
+  return async ({ job, db, signal }) => {
     const payload = job.payload as Partial<SendReminderPayload>;
     const invitationId = payload.invitation_id;
     const n = payload.number;
@@ -153,6 +161,11 @@ export function sendReminderHandler(deps: SendReminderDeps): JobHandler {
     }
     const now = deps.clock();
     const plan = invitation.reminder_plan;
+    if (invitation.status === 'sent' && invitation.reminders_sent === n) {
+      // Sent by an attempt that died before enqueueing the next reminder's job.
+      await enqueueNextReminder(db, invitation, now);
+      return;
+    }
     if (
       invitation.status !== 'sent' ||
       plan === null ||
@@ -174,18 +187,23 @@ export function sendReminderHandler(deps: SendReminderDeps): JobHandler {
       survey: {
         product_name: invitation.product_name,
         brand_color: invitation.brand_color,
+        logo_url: invitation.logo_url,
         default_locale: invitation.default_locale,
         texts: invitation.texts,
       },
       reminder: { number: n },
+      trackOpens: invitation.track_opens,
     });
 
-    // The attempt, recorded before the SMTP transaction (and the last check that it is still due).
+    // The attempt, recorded before the SMTP transaction (and the last check that it is still due),
+    // only while this attempt still owns the job.
+    if (signal.aborted) return;
     const recorded = await db.query(
       `UPDATE invitation SET reminder_sending = $2, reminder_sending_at = $3
        WHERE id = $1 AND status = 'sent' AND answered_at IS NULL AND reminders_sent = $2 - 1
+         AND ${ownsAttemptSql('$4', '$5', '$6')}
        RETURNING id`,
-      [invitation.id, n, now],
+      [invitation.id, n, now, job.id, job.lockedBy, job.attempts],
     );
     if (recorded.length === 0) return;
 
@@ -212,16 +230,15 @@ export function sendReminderHandler(deps: SendReminderDeps): JobHandler {
       return;
     }
 
+    // Delivered: recorded at once by one statement (the whole crash window), then the next job.
     const sentAt = deps.clock();
-    await db.transaction(async (tx) => {
-      const done = await tx.query(
-        `UPDATE invitation SET reminders_sent = $2, last_reminded_at = $3,
-                reminder_sending = NULL, reminder_sending_at = NULL
-         WHERE id = $1 AND reminders_sent = $2 - 1 RETURNING id`,
-        [invitation.id, n, sentAt],
-      );
-      if (done.length === 0) return;
-      await enqueueNextReminder(tx, { ...invitation, reminders_sent: n }, sentAt);
-    });
+    const done = await db.query(
+      `UPDATE invitation SET reminders_sent = $2, last_reminded_at = $3,
+              reminder_sending = NULL, reminder_sending_at = NULL
+       WHERE id = $1 AND reminders_sent = $2 - 1 RETURNING id`,
+      [invitation.id, n, sentAt],
+    );
+    if (done.length === 0) return;
+    await enqueueNextReminder(db, { ...invitation, reminders_sent: n }, sentAt);
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { Mailer } from '../channels/email/mailer';
 import type { Database } from '../db/port';
+import { AUTOPILOT_TICK_QUEUE, autopilotTickHandler } from './autopilot-tick';
 import { EXPAND_CAMPAIGN_QUEUE, expandCampaignHandler } from './expand-campaign';
 import { SEND_INVITATION_QUEUE, sendInvitationHandler } from './send-invitation';
 import { SEND_REMINDER_QUEUE, sendReminderHandler } from './send-reminder';
@@ -25,6 +26,7 @@ export function jobHandlers(deps: JobDeps): Record<string, JobHandler> {
     [SEND_INVITATION_QUEUE]: sendInvitationHandler({ publicUrl: deps.publicUrl, mailer: deps.mailer, clock }),
     [SEND_REMINDER_QUEUE]: sendReminderHandler({ publicUrl: deps.publicUrl, mailer: deps.mailer, clock }),
     [EXPAND_CAMPAIGN_QUEUE]: expandCampaignHandler({ clock }),
+    [AUTOPILOT_TICK_QUEUE]: autopilotTickHandler({ clock }),
   };
 }
 

@@ -18,6 +18,8 @@ export interface Invitation {
   message_id: string | null;
   /** When the last attempt was recorded, before its SMTP transaction. */
   sending_at: Date | null;
+  /** SMTP transactions started for it (migration 0013): more than 1 means possible duplicates. */
+  delivery_attempts: number;
   sent_at: Date | null;
   delivery_error: string | null;
   skip_reason: string | null;
@@ -27,6 +29,13 @@ export interface Invitation {
   last_reminded_at: Date | null;
   /** The event that triggered it (migration 0009); null: not sent for an event. */
   event_id: string | null;
+  /** The first fetch of the email's tracking pixel (migration 0012); null: never, or not tracked. */
+  opened_at: Date | null;
+  /** The campaign it belongs to (migration 0007); null: none. */
+  campaign_id: string | null;
+  /** The autopilot that scheduled it and the contact's local day it was due (migration 0011). */
+  autopilot_id: string | null;
+  due_day: string | null;
 }
 
 export const INVITATION_STATUSES = [
@@ -42,8 +51,9 @@ export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 
 const COLUMNS =
   'id, workspace_id, survey_id, contact_id, token, channel, expires_at, answered_at, created_at, ' +
-  'status, send_at, message_id, sending_at, sent_at, delivery_error, skip_reason, ' +
-  'reminder_plan, reminders_sent, last_reminded_at, event_id';
+  'status, send_at, message_id, sending_at, delivery_attempts, sent_at, delivery_error, skip_reason, ' +
+  'reminder_plan, reminders_sent, last_reminded_at, event_id, opened_at, campaign_id, autopilot_id, ' +
+  'due_day::text AS due_day';
 
 export async function createInvitation(
   db: Queryable,
@@ -93,6 +103,23 @@ export async function getInvitation(db: Queryable, workspaceId: string, id: stri
 export async function getInvitationByToken(db: Queryable, token: string): Promise<Invitation | undefined> {
   const rows = await db.query<Invitation>(`SELECT ${COLUMNS} FROM invitation WHERE token = $1`, [token]);
   return rows[0];
+}
+
+/**
+ * Records the first open of an invitation's email (its tracking pixel was fetched), only when its
+ * workspace tracks opens and an email was sent (or is being sent). Later opens change nothing: the
+ * first one stays. Returns whether this call recorded it.
+ */
+export async function recordInvitationOpen(db: Queryable, token: string, now: Date): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE invitation i SET opened_at = $2
+     FROM workspace w
+     WHERE i.token = $1 AND i.opened_at IS NULL AND i.status IN ('sending', 'sent')
+       AND w.id = i.workspace_id AND w.track_opens
+     RETURNING i.id`,
+    [token, now],
+  );
+  return rows.length > 0;
 }
 
 export async function listInvitations(

@@ -12,6 +12,8 @@ export interface Survey {
   default_locale: string;
   texts: Record<string, SurveyTexts>;
   brand_color: string;
+  /** The logo of its emails (migration 0014); null: the product name instead. */
+  logo_url: string | null;
   public_token: string;
   status: 'active' | 'archived';
   /** Overrides the workspace's fatigue_days (migration 0010); null: the workspace's. */
@@ -26,10 +28,10 @@ export type SurveyInput = Pick<
   Survey,
   'name' | 'kind' | 'journey_stage' | 'product_name' | 'default_locale' | 'texts' | 'brand_color'
 > &
-  Partial<Pick<Survey, 'fatigue_days' | 'fatigue_on_blocked'>>;
+  Partial<Pick<Survey, 'fatigue_days' | 'fatigue_on_blocked' | 'logo_url'>>;
 
 const COLUMNS =
-  'id, workspace_id, name, kind, journey_stage, product_name, default_locale, texts, brand_color, public_token, status, ' +
+  'id, workspace_id, name, kind, journey_stage, product_name, default_locale, texts, brand_color, logo_url, public_token, status, ' +
   'fatigue_days, fatigue_on_blocked, created_at, updated_at';
 
 export function newToken(bytes = 18): string {
@@ -39,8 +41,8 @@ export function newToken(bytes = 18): string {
 export async function createSurvey(db: Queryable, workspaceId: string, input: SurveyInput): Promise<Survey> {
   const rows = await db.query<Survey>(
     `INSERT INTO survey (workspace_id, name, kind, journey_stage, product_name, default_locale, texts, brand_color, public_token,
-                         fatigue_days, fatigue_on_blocked)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${COLUMNS}`,
+                         fatigue_days, fatigue_on_blocked, logo_url)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${COLUMNS}`,
     [
       workspaceId,
       input.name,
@@ -53,6 +55,7 @@ export async function createSurvey(db: Queryable, workspaceId: string, input: Su
       newToken(),
       input.fatigue_days ?? null,
       input.fatigue_on_blocked ?? null,
+      input.logo_url ?? null,
     ],
   );
   return rows[0]!;
@@ -102,6 +105,7 @@ export async function updateSurvey(
        status = coalesce($10, status),
        fatigue_days = CASE WHEN $11::boolean THEN $12::int ELSE fatigue_days END,
        fatigue_on_blocked = CASE WHEN $13::boolean THEN $14::text ELSE fatigue_on_blocked END,
+       logo_url = CASE WHEN $15::boolean THEN $16::text ELSE logo_url END,
        updated_at = now()
      WHERE workspace_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
     [
@@ -120,6 +124,8 @@ export async function updateSurvey(
       patch.fatigue_days ?? null,
       patch.fatigue_on_blocked !== undefined,
       patch.fatigue_on_blocked ?? null,
+      patch.logo_url !== undefined,
+      patch.logo_url ?? null,
     ],
   );
   return rows[0];

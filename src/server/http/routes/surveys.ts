@@ -27,6 +27,11 @@ const surveyFields = {
   default_locale: localeSchema,
   texts: z.record(localeSchema, textsPatch),
   brand_color: hexColor,
+  logo_url: z
+    .url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' })
+    .max(2000)
+    .nullable()
+    .describe('The logo shown in its emails (at most 200×48); null: the product name instead'),
   fatigue_days: fatigueDaysSchema
     .nullable()
     .describe("Overrides the workspace's fatigue_days; null: the workspace's"),
@@ -42,6 +47,7 @@ const surveyCreate = z.strictObject({
   default_locale: surveyFields.default_locale.default('en'),
   texts: surveyFields.texts.default({}),
   brand_color: surveyFields.brand_color.default('#2f6fed'),
+  logo_url: surveyFields.logo_url.optional(),
   fatigue_days: surveyFields.fatigue_days.optional(),
   fatigue_on_blocked: surveyFields.fatigue_on_blocked.optional(),
 });
@@ -54,6 +60,7 @@ const surveyPatch = z.strictObject({
   default_locale: surveyFields.default_locale.optional(),
   texts: surveyFields.texts.optional(),
   brand_color: surveyFields.brand_color.optional(),
+  logo_url: surveyFields.logo_url.optional(),
   status: z.enum(['active', 'archived']).optional(),
   fatigue_days: surveyFields.fatigue_days.optional(),
   fatigue_on_blocked: surveyFields.fatigue_on_blocked.optional(),
