@@ -6,14 +6,10 @@
  * real SMTP server in the test process.
  */
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mailer } from '../../src/server/channels/email/mailer';
 import { createSmtpMailer } from '../../src/server/channels/email/smtp-mailer';
-import { loadConfig } from '../../src/server/config';
 import type { Database } from '../../src/server/db/port';
-import { createApp } from '../../src/server/http/app';
 import { getJob } from '../../src/server/jobs/queue';
 import { SEND_INVITATION_QUEUE } from '../../src/server/jobs/send-invitation';
 import { jobHandlers } from '../../src/server/jobs/start-jobs';
@@ -22,6 +18,7 @@ import { createApiKey } from '../../src/server/repo/api-keys';
 import { recordSuppression } from '../../src/server/repo/suppressions';
 import { createWorkspace } from '../../src/server/repo/workspaces';
 import { databaseKinds } from './databases';
+import { type AppServer, startAppServer } from './helpers/app-server';
 import { startSmtpServer, waitFor } from './helpers/smtp-sink';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions
@@ -36,8 +33,7 @@ for (const kind of databaseKinds()) {
     let drop: () => Promise<void>;
     let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
     let mailer: Mailer;
-    let http: ReturnType<typeof serve>;
-    let closeApp: () => Promise<void>;
+    let server: AppServer | undefined;
     let publicUrl = '';
     let key = '';
     let workspaceId = '';
@@ -87,14 +83,8 @@ for (const kind of databaseKinds()) {
         from: 'Taskwerk Feedback <nps@taskwerk.example>',
         maxConnections: 2,
       });
-      let fetchApp: (request: Request, env: unknown) => Response | Promise<Response> = () =>
-        new Response('starting', { status: 503 });
-      http = serve({ fetch: (request, env) => fetchApp(request, env), port: 0, hostname: '127.0.0.1' });
-      await new Promise<void>((resolve) => http.once('listening', () => resolve()));
-      publicUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-      const created = createApp({ config: loadConfig({}, { publicUrl }), db, clock });
-      closeApp = created.close;
-      fetchApp = (request, env) => created.app.fetch(request, env);
+      server = await startAppServer({ db, clock });
+      publicUrl = server.publicUrl;
 
       const ws = await createWorkspace(db, { name: 'Events' });
       workspaceId = ws.id;
@@ -122,8 +112,7 @@ for (const kind of databaseKinds()) {
     });
     afterAll(async () => {
       await mailer?.close();
-      await new Promise<void>((resolve) => http?.close(() => resolve()));
-      await closeApp?.();
+      await server?.close();
       await smtp?.close();
       await drop();
     });

@@ -4,8 +4,6 @@
  * process, the received emails parsed by mailparser, their pixel and answer links followed over
  * real HTTP, with a test clock moved over the days of sends, reminders and expiry.
  */
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mailer } from '../../src/server/channels/email/mailer';
@@ -18,6 +16,7 @@ import { startWorker } from '../../src/server/jobs/worker';
 import { createApiKey } from '../../src/server/repo/api-keys';
 import { createWorkspace } from '../../src/server/repo/workspaces';
 import { databaseKinds } from './databases';
+import { type AppServer, startAppServer } from './helpers/app-server';
 import { hrefsOf, startSmtpServer, waitFor } from './helpers/smtp-sink';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions
@@ -39,8 +38,7 @@ for (const kind of databaseKinds()) {
     let drop: () => Promise<void>;
     let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
     let mailer: Mailer;
-    let http: ReturnType<typeof serve>;
-    let closeApp: () => Promise<void>;
+    let server: AppServer | undefined;
     let publicUrl = '';
     /** Workspace A tracks opens (turned on in the first test), B does not (the default). */
     const keys = { a: '', b: '' };
@@ -59,14 +57,8 @@ for (const kind of databaseKinds()) {
         from: 'Taskwerk Feedback <nps@taskwerk.example>',
         maxConnections: 2,
       });
-      let fetchApp: (request: Request, env: unknown) => Response | Promise<Response> = () =>
-        new Response('starting', { status: 503 });
-      http = serve({ fetch: (request, env) => fetchApp(request, env), port: 0, hostname: '127.0.0.1' });
-      await new Promise<void>((resolve) => http.once('listening', () => resolve()));
-      publicUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-      const created = createApp({ config: loadConfig({}, { publicUrl }), db, clock });
-      closeApp = created.close;
-      fetchApp = (request, env) => created.app.fetch(request, env);
+      server = await startAppServer({ db, clock });
+      publicUrl = server.publicUrl;
 
       for (const name of ['a', 'b'] as const) {
         const ws = await createWorkspace(db, { name: `Workspace ${name}` });
@@ -80,8 +72,7 @@ for (const kind of databaseKinds()) {
     });
     afterAll(async () => {
       await mailer?.close();
-      await new Promise<void>((resolve) => http?.close(() => resolve()));
-      await closeApp?.();
+      await server?.close();
       await smtp?.close();
       await drop();
     });

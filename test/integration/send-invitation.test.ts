@@ -5,17 +5,13 @@
  * and answered by fetching a link of the received email over real HTTP.
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mailer } from '../../src/server/channels/email/mailer';
 import { createOutboxMailer, outboxFileName } from '../../src/server/channels/email/outbox-mailer';
 import { createSmtpMailer } from '../../src/server/channels/email/smtp-mailer';
-import { loadConfig } from '../../src/server/config';
 import type { Database } from '../../src/server/db/port';
-import { createApp } from '../../src/server/http/app';
 import { getJob } from '../../src/server/jobs/queue';
 import { SEND_INVITATION_QUEUE, sendInvitationHandler } from '../../src/server/jobs/send-invitation';
 import { SEND_REMINDER_QUEUE } from '../../src/server/jobs/send-reminder';
@@ -24,6 +20,7 @@ import { createApiKey } from '../../src/server/repo/api-keys';
 import { recordSuppression } from '../../src/server/repo/suppressions';
 import { createWorkspace } from '../../src/server/repo/workspaces';
 import { databaseKinds } from './databases';
+import { type AppServer, startAppServer } from './helpers/app-server';
 import { hrefsOf, startSmtpServer, waitFor } from './helpers/smtp-sink';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions
@@ -38,8 +35,7 @@ for (const kind of databaseKinds()) {
     let drop: () => Promise<void>;
     let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
     let mailer: Mailer;
-    let http: ReturnType<typeof serve>;
-    let closeApp: () => Promise<void>;
+    let server: AppServer | undefined;
     let publicUrl = '';
     let key = '';
     let workspaceId = '';
@@ -58,14 +54,8 @@ for (const kind of databaseKinds()) {
         maxConnections: 2,
       });
       // The app needs its public URL, and the URL needs the port: listen first.
-      let fetchApp: (request: Request, env: unknown) => Response | Promise<Response> = () =>
-        new Response('starting', { status: 503 });
-      http = serve({ fetch: (request, env) => fetchApp(request, env), port: 0, hostname: '127.0.0.1' });
-      await new Promise<void>((resolve) => http.once('listening', () => resolve()));
-      publicUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-      const created = createApp({ config: loadConfig({}, { publicUrl }), db, clock });
-      closeApp = created.close;
-      fetchApp = (request, env) => created.app.fetch(request, env);
+      server = await startAppServer({ db, clock });
+      publicUrl = server.publicUrl;
       handler = sendInvitationHandler({ publicUrl, mailer, clock });
 
       const ws = await createWorkspace(db, { name: 'Send' });
@@ -78,8 +68,7 @@ for (const kind of databaseKinds()) {
     });
     afterAll(async () => {
       await mailer?.close();
-      await new Promise<void>((resolve) => http?.close(() => resolve()));
-      await closeApp?.();
+      await server?.close();
       await smtp?.close();
       await drop();
     });

@@ -30,6 +30,7 @@ import type { ReminderPlan } from '../../core/reminders';
 import type { Database, Queryable } from '../db/port';
 import { type AutopilotRun, recordAutopilotRun } from '../repo/autopilots';
 import type { CampaignFatigue } from '../repo/campaigns';
+import { newTokens } from '../repo/surveys';
 import { decideInvitation, loadContactFacts, sendPolicy, sendSettings } from './fatigue-facts';
 import { enqueue, enqueueMany, type NewJob } from './queue';
 import { SEND_INVITATION_QUEUE } from './send-invitation';
@@ -111,14 +112,6 @@ export async function startAutopilot(
     },
     { now, uniqueKey: `start:${autopilot.id}:${now.getTime()}:${randomBytes(4).toString('hex')}` },
   );
-}
-
-/** `n` invitation tokens (18 random bytes, base64url, as newToken) from one call to randomBytes. */
-function tokens(n: number): string[] {
-  const bytes = randomBytes(18 * n);
-  const out: string[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = bytes.subarray(i * 18, i * 18 + 18).toString('base64url');
-  return out;
 }
 
 /**
@@ -255,7 +248,7 @@ async function writeDueInvitations(
         now,
         contactIds,
         dueDays,
-        tokens(contactIds.length),
+        newTokens(contactIds.length),
         expiries,
         statuses,
         sendAts,

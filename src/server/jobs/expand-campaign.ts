@@ -25,12 +25,12 @@
  * invitations get the campaign's reminder plan (jobs/send-reminder.ts). Every invitation expires the
  * workspace's invitation_expiry_days after it is due.
  */
-import { randomBytes } from 'node:crypto';
 import { type Audience, audienceToSql } from '../../core/audience';
 import { invitationExpiresAt } from '../../core/expiry';
 import type { ReminderPlan } from '../../core/reminders';
 import type { Database } from '../db/port';
 import type { CampaignFatigue } from '../repo/campaigns';
+import { newTokens } from '../repo/surveys';
 import {
   type ContactFacts,
   contactFactsSql,
@@ -75,14 +75,6 @@ interface CampaignRow {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const dateOf = (value: Date | string) => (value instanceof Date ? value : new Date(value));
-
-/** `n` invitation tokens (18 random bytes, base64url, as newToken) from one call to randomBytes. */
-function tokens(n: number): string[] {
-  const bytes = randomBytes(18 * n);
-  const out: string[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = bytes.subarray(i * 18, i * 18 + 18).toString('base64url');
-  return out;
-}
 
 /**
  * Expands one campaign. Returns null when there is nothing to do (no such campaign in the
@@ -163,7 +155,7 @@ export async function expandCampaign(
           campaign.id,
           now,
           contactIds,
-          tokens(contactIds.length),
+          newTokens(contactIds.length),
           expiries,
           statuses,
           sendAts,

@@ -1,3 +1,4 @@
+import type { DeliveryStatus } from '../../core/invitation-lifecycle';
 import type { ReminderPlan } from '../../core/reminders';
 import type { Queryable } from '../db/port';
 import { newToken } from './surveys';
@@ -38,16 +39,7 @@ export interface Invitation {
   due_day: string | null;
 }
 
-export const INVITATION_STATUSES = [
-  'created',
-  'queued',
-  'sending',
-  'sent',
-  'bounced',
-  'skipped',
-  'failed',
-] as const;
-export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
+export type InvitationStatus = DeliveryStatus;
 
 const COLUMNS =
   'id, workspace_id, survey_id, contact_id, token, channel, expires_at, answered_at, created_at, ' +

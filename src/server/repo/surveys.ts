@@ -38,6 +38,14 @@ export function newToken(bytes = 18): string {
   return randomBytes(bytes).toString('base64url');
 }
 
+/** `n` tokens as `newToken` makes them, from one call to randomBytes (a page of invitations). */
+export function newTokens(n: number, bytes = 18): string[] {
+  const random = randomBytes(bytes * n);
+  const out: string[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = random.subarray(i * bytes, (i + 1) * bytes).toString('base64url');
+  return out;
+}
+
 export async function createSurvey(db: Queryable, workspaceId: string, input: SurveyInput): Promise<Survey> {
   const rows = await db.query<Survey>(
     `INSERT INTO survey (workspace_id, name, kind, journey_stage, product_name, default_locale, texts, brand_color, public_token,

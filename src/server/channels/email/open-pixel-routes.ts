@@ -16,7 +16,7 @@ import type { Context, Hono } from 'hono';
 import type { AppContext } from '../../http/app';
 import { recordInvitationOpen } from '../../repo/invitations';
 import { clientIpOf } from '../link/client-ip';
-import { rateLimitKeyOf, SlidingWindowRateLimiter } from '../link/rate-limiter';
+import { publicRateLimiter, rateLimitKeyOf, type SlidingWindowRateLimiter } from '../link/rate-limiter';
 
 /** A 1×1 transparent GIF (GIF89a, one transparent colour), 43 bytes. */
 export const TRANSPARENT_GIF: Uint8Array<ArrayBuffer> = new Uint8Array(
@@ -24,7 +24,6 @@ export const TRANSPARENT_GIF: Uint8Array<ArrayBuffer> = new Uint8Array(
 );
 /** `<token>.gif`, the token base64url as everywhere else; anything else is not looked up. */
 const PIXEL_FILE = /^([A-Za-z0-9_-]{1,64})\.gif$/;
-const RATE_WINDOW_MS = 60_000;
 
 export interface OpenPixelRouteOptions {
   /** Defaults to `config.publicRateLimit` requests per minute per client, on the app's clock. */
@@ -37,13 +36,7 @@ export function registerOpenPixelRoutes(
   ctx: AppContext,
   options: OpenPixelRouteOptions = {},
 ): void {
-  const limiter =
-    options.rateLimiter ??
-    new SlidingWindowRateLimiter({
-      limit: ctx.config.publicRateLimit,
-      windowMs: RATE_WINDOW_MS,
-      clock: ctx.clock,
-    });
+  const limiter = publicRateLimiter(options.rateLimiter, ctx.config.publicRateLimit, ctx.clock);
 
   app.use('/o/*', async (c, next) => {
     const { allowed, retryAfterSeconds } = limiter.hit(rateLimitKeyOf(clientIpOf(c, ctx.config.trustProxy)));

@@ -17,7 +17,7 @@ import type { AppContext } from '../../http/app';
 import { findUnsubscribeTarget, type UnsubscribeTarget, unsubscribeContact } from '../../repo/suppressions';
 import { clientIpOf } from '../link/client-ip';
 import { pickLocale } from '../link/pick-locale';
-import { rateLimitKeyOf, SlidingWindowRateLimiter } from '../link/rate-limiter';
+import { publicRateLimiter, rateLimitKeyOf, type SlidingWindowRateLimiter } from '../link/rate-limiter';
 import { renderStatusPage } from '../link/render-survey-page';
 import { emailCatalog } from './email-messages';
 import { renderUnsubscribePage, type UnsubscribePageState } from './render-unsubscribe-page';
@@ -25,7 +25,6 @@ import { renderUnsubscribePage, type UnsubscribePageState } from './render-unsub
 /** Tokens are base64url; anything else is answered without asking the database. */
 const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
 const FORM_BODY_LIMIT = 64 * 1024;
-const RATE_WINDOW_MS = 60_000;
 
 export interface UnsubscribeRouteOptions {
   /** Defaults to `config.publicRateLimit` requests per minute per client, on the app's clock. */
@@ -38,13 +37,7 @@ export function registerUnsubscribeRoutes(
   ctx: AppContext,
   options: UnsubscribeRouteOptions = {},
 ): void {
-  const limiter =
-    options.rateLimiter ??
-    new SlidingWindowRateLimiter({
-      limit: ctx.config.publicRateLimit,
-      windowMs: RATE_WINDOW_MS,
-      clock: ctx.clock,
-    });
+  const limiter = publicRateLimiter(options.rateLimiter, ctx.config.publicRateLimit, ctx.clock);
 
   app.use('/u/*', async (c, next) => {
     const { allowed, retryAfterSeconds } = limiter.hit(rateLimitKeyOf(clientIpOf(c, ctx.config.trustProxy)));

@@ -104,3 +104,18 @@ export function rateLimitKeyOf(address: string): string {
     .map((g) => (Number.parseInt(g, 16) || 0).toString(16))
     .join(':')}::/64`;
 }
+
+/** The window of the public pages' limit: `PLAUDIT_PUBLIC_RATE_LIMIT` requests per minute. */
+export const PUBLIC_RATE_WINDOW_MS = 60_000;
+
+/**
+ * The limiter of a group of public routes (survey pages, unsubscribe pages, the open pixel):
+ * `given` (tests pass their own), else `limit` requests per client and minute on `clock`.
+ */
+export function publicRateLimiter(
+  given: SlidingWindowRateLimiter | undefined,
+  limit: number,
+  clock: () => Date,
+): SlidingWindowRateLimiter {
+  return given ?? new SlidingWindowRateLimiter({ limit, windowMs: PUBLIC_RATE_WINDOW_MS, clock });
+}

@@ -20,7 +20,7 @@ import {
 import { newToken } from '../../repo/surveys';
 import { clientIpOf } from './client-ip';
 import { pickLocale } from './pick-locale';
-import { rateLimitKeyOf, SlidingWindowRateLimiter } from './rate-limiter';
+import { publicRateLimiter, rateLimitKeyOf, type SlidingWindowRateLimiter } from './rate-limiter';
 import {
   COMMENT_MAX_LENGTH,
   httpStatusFor,
@@ -47,7 +47,6 @@ const FORM_BODY_LIMIT = 64 * 1024;
 const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
 /** The nonce of a public-link form, used as its idempotency key. */
 const NONCE = /^[A-Za-z0-9_-]{16,64}$/;
-const RATE_WINDOW_MS = 60_000;
 
 type Route = 's' | 'r';
 
@@ -57,13 +56,7 @@ export interface SurveyPageOptions {
 }
 
 export function registerSurveyPageRoutes(app: Hono, ctx: AppContext, options: SurveyPageOptions = {}): void {
-  const limiter =
-    options.rateLimiter ??
-    new SlidingWindowRateLimiter({
-      limit: ctx.config.publicRateLimit,
-      windowMs: RATE_WINDOW_MS,
-      clock: ctx.clock,
-    });
+  const limiter = publicRateLimiter(options.rateLimiter, ctx.config.publicRateLimit, ctx.clock);
 
   for (const route of ['s', 'r'] as const) {
     app.use(`/${route}/*`, async (c, next) => {
