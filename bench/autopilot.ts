@@ -16,6 +16,7 @@
  *
  *   node --import tsx bench/autopilot.ts [--contacts 100000]
  */
+
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -26,37 +27,22 @@ import { createApp } from '../src/server/http/app';
 import { runAutopilot } from '../src/server/jobs/autopilot-tick';
 import { createApiKey } from '../src/server/repo/api-keys';
 import { createWorkspace } from '../src/server/repo/workspaces';
+import { benchWorkspace, createBenchDatabase } from './bench-setup';
 import { printTable } from './print-table';
 
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const { values } = parseArgs({ options: { contacts: { type: 'string', default: '100000' } } });
 const size = Number(values.contacts);
 const DAY_MS = 86_400_000;
 
-const name = `plaudit_bench_${randomBytes(6).toString('hex')}`;
-const admin = new pg.Client({ connectionString: ADMIN_URL });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
-const url = new URL(ADMIN_URL);
-url.pathname = `/${name}`;
-const db = createPgDatabase(url.toString());
+const bench = await createBenchDatabase();
+const db = bench.db;
 const seconds = (started: number) => (performance.now() - started) / 1000;
 try {
-  await migrate(db);
   // 03:00 UTC on a Tuesday: a new day in Berlin and Tokyo, still the day before in New York.
   let now = new Date('2026-03-10T03:00:00Z');
   const app = createApp({ config: loadConfig({}), db, clock: () => now });
-  const ws = await createWorkspace(db, { name: 'Bench' });
-  const key = (await createApiKey(db, ws.id, 'bench')).secret;
-  const post = async (path: string, body: unknown) => {
-    const res = await app.app.request(`/api/v1${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as { id: string };
-  };
+  const { workspaceId, post } = await benchWorkspace(db, (path, init) => app.app.request(path, init));
+  const ws = { id: workspaceId };
   const survey = await post('/surveys', { name: 'Relationship', product_name: 'Bench' });
   await db.query(
     `INSERT INTO contact (workspace_id, email, time_zone, attributes, created_at)
@@ -149,7 +135,5 @@ try {
   ]);
   console.log(`\nsend jobs in the queue: ${jobs!.n.toLocaleString('en')}`);
 } finally {
-  await db.close();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  await bench.drop();
 }

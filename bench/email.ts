@@ -13,6 +13,7 @@
  *
  *   node --import tsx bench/email.ts [--contacts 3000]
  */
+
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -28,9 +29,9 @@ import { expandCampaign } from '../src/server/jobs/expand-campaign';
 import { startJobs } from '../src/server/jobs/start-jobs';
 import { createApiKey } from '../src/server/repo/api-keys';
 import { createWorkspace } from '../src/server/repo/workspaces';
+import { benchWorkspace, createBenchDatabase } from './bench-setup';
 import { printTable } from './print-table';
 
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SINK = fileURLToPath(new URL('./email-sink.ts', import.meta.url));
 const CONNECTIONS = 5;
 const { values } = parseArgs({ options: { contacts: { type: 'string', default: '3000' } } });
@@ -49,28 +50,13 @@ const { port } = await new Promise<{ port: number }>((resolve) =>
 );
 const smtpUrl = `smtp://127.0.0.1:${port}`;
 
-const name = `plaudit_bench_${randomBytes(6).toString('hex')}`;
-const admin = new pg.Client({ connectionString: ADMIN_URL });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
-const url = new URL(ADMIN_URL);
-url.pathname = `/${name}`;
-const db = createPgDatabase(url.toString());
+const bench = await createBenchDatabase();
+const db = bench.db;
 try {
-  await migrate(db);
   const config = loadConfig({ PLAUDIT_PUBLIC_URL: 'https://nps.example.com' });
   const app = createApp({ config, db, clock: () => new Date() });
-  const ws = await createWorkspace(db, { name: 'Bench' });
-  const key = (await createApiKey(db, ws.id, 'bench')).secret;
-  const post = async (path: string, body: unknown) => {
-    const res = await app.app.request(`/api/v1${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as { id: string };
-  };
+  const { workspaceId, post } = await benchWorkspace(db, (path, init) => app.app.request(path, init));
+  const ws = { id: workspaceId };
   const survey = await post('/surveys', { name: 'Relationship', product_name: 'Taskwerk' });
   await db.query(
     `INSERT INTO contact (workspace_id, email, name, locale)
@@ -160,8 +146,6 @@ try {
   if (sink2.unique !== size || sink2.received !== size)
     throw new Error('not every invitation arrived exactly once');
 } finally {
-  await db.close();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  await bench.drop();
   sink.kill();
 }

@@ -25,6 +25,7 @@
  *   node --import tsx bench/fault.ts [--contacts 5000] [--lease-ms 30000] [--recover-ms 5000] [--delay-ms 3]
  *     [--kill-on-arrival] [--window-contacts 2000]
  */
+
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -42,9 +43,9 @@ import { SEND_INVITATION_QUEUE } from '../src/server/jobs/send-invitation';
 import { startJobs } from '../src/server/jobs/start-jobs';
 import { createApiKey } from '../src/server/repo/api-keys';
 import { createWorkspace } from '../src/server/repo/workspaces';
+import { benchWorkspace, createBenchDatabase } from './bench-setup';
 import { percentile, printTable } from './print-table';
 
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SINK = fileURLToPath(new URL('./email-sink.ts', import.meta.url));
 const BIN = fileURLToPath(new URL('../bin/plaudit.js', import.meta.url));
 const PUBLIC_URL = 'https://nps.example.com';
@@ -90,13 +91,9 @@ function ask<T>(message: unknown): Promise<T> {
 }
 const smtpUrl = `smtp://127.0.0.1:${port}`;
 
-const name = `plaudit_bench_${randomBytes(6).toString('hex')}`;
-const admin = new pg.Client({ connectionString: ADMIN_URL });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
-const url = new URL(ADMIN_URL);
-url.pathname = `/${name}`;
-const db = createPgDatabase(url.toString());
+const bench = await createBenchDatabase();
+const db = bench.db;
+const url = bench.url;
 const workers: ChildProcess[] = [];
 
 /** A workspace with `n` contacts (German and English) and a campaign to all of them. */
@@ -106,17 +103,8 @@ async function campaignTo(n: number, label: string): Promise<{ workspaceId: stri
     db,
     clock: () => new Date(),
   });
-  const ws = await createWorkspace(db, { name: label });
-  const key = (await createApiKey(db, ws.id, 'bench')).secret;
-  const post = async (path: string, body: unknown) => {
-    const res = await app.request(`/api/v1${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as { id: string };
-  };
+  const { workspaceId, post } = await benchWorkspace(db, (path, init) => app.request(path, init), label);
+  const ws = { id: workspaceId };
   const survey = await post('/surveys', { name: 'Relationship', product_name: 'Taskwerk' });
   await db.query(
     `INSERT INTO contact (workspace_id, email, name, locale)
@@ -347,7 +335,6 @@ async function measureWindow(n: number, label: string, poolSize: number) {
 }
 
 try {
-  await migrate(db);
   console.log(`fault bench: ${size} contacts, lease ${leaseMs} ms, recovery every ${recoverMs} ms,`);
   console.log(
     `sink holds each message ${delayMs} ms before its 250; worker concurrency ${CONCURRENCY}, ${CONNECTIONS} SMTP connections;`,
@@ -432,8 +419,6 @@ try {
 } finally {
   for (const child of workers)
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await db.close();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  await bench.drop();
   sink.kill();
 }
