@@ -17,16 +17,10 @@
  *   node --import tsx bench/autopilot.ts [--contacts 100000]
  */
 
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { loadConfig } from '../src/server/config';
-import { migrate } from '../src/server/db/migrate';
-import { createPgDatabase } from '../src/server/db/pg-adapter';
 import { createApp } from '../src/server/http/app';
 import { runAutopilot } from '../src/server/jobs/autopilot-tick';
-import { createApiKey } from '../src/server/repo/api-keys';
-import { createWorkspace } from '../src/server/repo/workspaces';
 import { benchWorkspace, createBenchDatabase } from './bench-setup';
 import { printTable } from './print-table';
 

@@ -49,7 +49,11 @@ export async function benchWorkspace(
   db: Database,
   request: Fetch,
   name = 'Bench',
-): Promise<{ workspaceId: string; key: string; post: (path: string, body: unknown) => Promise<{ id: string }> }> {
+): Promise<{
+  workspaceId: string;
+  key: string;
+  post: (path: string, body: unknown) => Promise<{ id: string }>;
+}> {
   const ws = await createWorkspace(db, { name });
   const key = (await createApiKey(db, ws.id, 'bench')).secret;
   const post = async (path: string, body: unknown) => {

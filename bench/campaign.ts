@@ -12,16 +12,10 @@
  *   node --import tsx bench/campaign.ts [--contacts 100000]
  */
 
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { loadConfig } from '../src/server/config';
-import { migrate } from '../src/server/db/migrate';
-import { createPgDatabase } from '../src/server/db/pg-adapter';
 import { createApp } from '../src/server/http/app';
 import { expandCampaign } from '../src/server/jobs/expand-campaign';
-import { createApiKey } from '../src/server/repo/api-keys';
-import { createWorkspace } from '../src/server/repo/workspaces';
 import { benchWorkspace, createBenchDatabase } from './bench-setup';
 import { printTable } from './print-table';
 

@@ -15,20 +15,14 @@
  */
 
 import { type ChildProcess, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import nodemailer from 'nodemailer';
-import pg from 'pg';
 import { createSmtpMailer } from '../src/server/channels/email/smtp-mailer';
 import { loadConfig } from '../src/server/config';
-import { migrate } from '../src/server/db/migrate';
-import { createPgDatabase } from '../src/server/db/pg-adapter';
 import { createApp } from '../src/server/http/app';
 import { expandCampaign } from '../src/server/jobs/expand-campaign';
 import { startJobs } from '../src/server/jobs/start-jobs';
-import { createApiKey } from '../src/server/repo/api-keys';
-import { createWorkspace } from '../src/server/repo/workspaces';
 import { benchWorkspace, createBenchDatabase } from './bench-setup';
 import { printTable } from './print-table';
 

@@ -27,22 +27,17 @@
  */
 
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import type { Mailer } from '../src/server/channels/email/mailer';
 import { createSmtpMailer } from '../src/server/channels/email/smtp-mailer';
 import { loadConfig } from '../src/server/config';
-import { migrate } from '../src/server/db/migrate';
 import { createPgDatabase } from '../src/server/db/pg-adapter';
 import type { Database } from '../src/server/db/port';
 import { createApp } from '../src/server/http/app';
 import { expandCampaign } from '../src/server/jobs/expand-campaign';
 import { SEND_INVITATION_QUEUE } from '../src/server/jobs/send-invitation';
 import { startJobs } from '../src/server/jobs/start-jobs';
-import { createApiKey } from '../src/server/repo/api-keys';
-import { createWorkspace } from '../src/server/repo/workspaces';
 import { benchWorkspace, createBenchDatabase } from './bench-setup';
 import { percentile, printTable } from './print-table';
 

@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BusinessHours, isWithinBusinessHours } from '../../src/core/business-hours';
 import { localDay } from '../../src/core/trend';
 import type { Mailer } from '../../src/server/channels/email/mailer';
-import { createSmtpMailer } from '../../src/server/channels/email/smtp-mailer';
 import { loadConfig } from '../../src/server/config';
 import type { Database } from '../../src/server/db/port';
 import { createApp } from '../../src/server/http/app';
@@ -20,7 +19,7 @@ import { jobHandlers } from '../../src/server/jobs/start-jobs';
 import { createApiKey } from '../../src/server/repo/api-keys';
 import { createWorkspace } from '../../src/server/repo/workspaces';
 import { databaseKinds } from './databases';
-import { startSmtpServer, waitFor } from './helpers/smtp-sink';
+import { mailerFor, startSmtpServer, waitFor } from './helpers/smtp-sink';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions
 const json = (res: Response): Promise<any> => res.json();
@@ -77,11 +76,7 @@ for (const kind of databaseKinds()) {
     beforeAll(async () => {
       ({ db, drop } = await kind.create());
       smtp = await startSmtpServer();
-      mailer = createSmtpMailer({
-        url: `smtp://plaudit:pw@127.0.0.1:${smtp.port}`,
-        from: 'Taskwerk Feedback <nps@taskwerk.example>',
-        maxConnections: 1,
-      });
+      mailer = mailerFor(smtp, 1);
       app = createApp({ config: loadConfig({}, { publicUrl: 'http://plaudit.test' }), db, clock });
       const ws = await createWorkspace(db, { name: 'Autopilot' });
       workspaceId = ws.id;

@@ -8,7 +8,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mailer } from '../../src/server/channels/email/mailer';
-import { createSmtpMailer } from '../../src/server/channels/email/smtp-mailer';
 import type { Database } from '../../src/server/db/port';
 import { getJob } from '../../src/server/jobs/queue';
 import { SEND_INVITATION_QUEUE } from '../../src/server/jobs/send-invitation';
@@ -19,7 +18,7 @@ import { recordSuppression } from '../../src/server/repo/suppressions';
 import { createWorkspace } from '../../src/server/repo/workspaces';
 import { databaseKinds } from './databases';
 import { type AppServer, startAppServer } from './helpers/app-server';
-import { startSmtpServer, waitFor } from './helpers/smtp-sink';
+import { mailerFor, startSmtpServer, waitFor } from './helpers/smtp-sink';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions
 const json = (res: Response): Promise<any> => res.json();
@@ -78,11 +77,7 @@ for (const kind of databaseKinds()) {
     beforeAll(async () => {
       ({ db, drop } = await kind.create());
       smtp = await startSmtpServer();
-      mailer = createSmtpMailer({
-        url: `smtp://plaudit:pw@127.0.0.1:${smtp.port}`,
-        from: 'Taskwerk Feedback <nps@taskwerk.example>',
-        maxConnections: 2,
-      });
+      mailer = mailerFor(smtp);
       server = await startAppServer({ db, clock });
       publicUrl = server.publicUrl;
 

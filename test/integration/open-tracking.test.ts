@@ -7,7 +7,6 @@
 import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mailer } from '../../src/server/channels/email/mailer';
-import { createSmtpMailer } from '../../src/server/channels/email/smtp-mailer';
 import { loadConfig } from '../../src/server/config';
 import type { Database } from '../../src/server/db/port';
 import { createApp } from '../../src/server/http/app';
@@ -17,7 +16,7 @@ import { createApiKey } from '../../src/server/repo/api-keys';
 import { createWorkspace } from '../../src/server/repo/workspaces';
 import { databaseKinds } from './databases';
 import { type AppServer, startAppServer } from './helpers/app-server';
-import { hrefsOf, startSmtpServer, waitFor } from './helpers/smtp-sink';
+import { hrefsOf, mailerFor, startSmtpServer, waitFor } from './helpers/smtp-sink';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions
 type Json = any;
@@ -52,11 +51,7 @@ for (const kind of databaseKinds()) {
     beforeAll(async () => {
       ({ db, drop } = await kind.create());
       smtp = await startSmtpServer();
-      mailer = createSmtpMailer({
-        url: `smtp://plaudit:pw@127.0.0.1:${smtp.port}`,
-        from: 'Taskwerk Feedback <nps@taskwerk.example>',
-        maxConnections: 2,
-      });
+      mailer = mailerFor(smtp);
       server = await startAppServer({ db, clock });
       publicUrl = server.publicUrl;
 

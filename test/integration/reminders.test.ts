@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mailer } from '../../src/server/channels/email/mailer';
-import { createSmtpMailer } from '../../src/server/channels/email/smtp-mailer';
 import type { Database } from '../../src/server/db/port';
 import { EXPAND_CAMPAIGN_QUEUE, expandCampaignHandler } from '../../src/server/jobs/expand-campaign';
 import { getJob, type Job } from '../../src/server/jobs/queue';
@@ -17,7 +16,7 @@ import { createApiKey } from '../../src/server/repo/api-keys';
 import { createWorkspace } from '../../src/server/repo/workspaces';
 import { databaseKinds } from './databases';
 import { type AppServer, startAppServer } from './helpers/app-server';
-import { hrefsOf, startSmtpServer, waitFor } from './helpers/smtp-sink';
+import { hrefsOf, mailerFor, startSmtpServer, waitFor } from './helpers/smtp-sink';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions
 const json = (res: Response): Promise<any> => res.json();
@@ -50,11 +49,7 @@ for (const kind of databaseKinds()) {
     beforeAll(async () => {
       ({ db, drop } = await kind.create());
       smtp = await startSmtpServer();
-      mailer = createSmtpMailer({
-        url: `smtp://plaudit:pw@127.0.0.1:${smtp.port}`,
-        from: 'Taskwerk Feedback <nps@taskwerk.example>',
-        maxConnections: 2,
-      });
+      mailer = mailerFor(smtp);
       server = await startAppServer({ db, clock });
       publicUrl = server.publicUrl;
       handlers = {

@@ -10,7 +10,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mailer } from '../../src/server/channels/email/mailer';
 import { createOutboxMailer, outboxFileName } from '../../src/server/channels/email/outbox-mailer';
-import { createSmtpMailer } from '../../src/server/channels/email/smtp-mailer';
 import type { Database } from '../../src/server/db/port';
 import { getJob } from '../../src/server/jobs/queue';
 import { SEND_INVITATION_QUEUE, sendInvitationHandler } from '../../src/server/jobs/send-invitation';
@@ -21,7 +20,7 @@ import { recordSuppression } from '../../src/server/repo/suppressions';
 import { createWorkspace } from '../../src/server/repo/workspaces';
 import { databaseKinds } from './databases';
 import { type AppServer, startAppServer } from './helpers/app-server';
-import { hrefsOf, startSmtpServer, waitFor } from './helpers/smtp-sink';
+import { hrefsOf, mailerFor, startSmtpServer, waitFor } from './helpers/smtp-sink';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions
 const json = (res: Response): Promise<any> => res.json();
@@ -48,11 +47,7 @@ for (const kind of databaseKinds()) {
     beforeAll(async () => {
       ({ db, drop } = await kind.create());
       smtp = await startSmtpServer();
-      mailer = createSmtpMailer({
-        url: `smtp://plaudit:pw@127.0.0.1:${smtp.port}`,
-        from: 'Taskwerk Feedback <nps@taskwerk.example>',
-        maxConnections: 2,
-      });
+      mailer = mailerFor(smtp);
       // The app needs its public URL, and the URL needs the port: listen first.
       server = await startAppServer({ db, clock });
       publicUrl = server.publicUrl;

@@ -4,9 +4,12 @@
  * Recipients `defer451@…` are deferred (451) and `reject550@…` refused for good (550), so tests can
  * provoke both.
  */
+
 import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import type { Mailer } from '../../../src/server/channels/email/mailer';
+import { createSmtpMailer } from '../../../src/server/channels/email/smtp-mailer';
 
 export interface SmtpSinkOptions {
   /** Milliseconds each message is held after it arrived, before the 250 (a slower server). */
@@ -82,4 +85,13 @@ export async function waitFor(
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** The SMTP mailer of the tests: pooled, logged in to `sink` as plaudit/pw, from Taskwerk Feedback. */
+export function mailerFor(sink: { port: number }, maxConnections = 2): Mailer {
+  return createSmtpMailer({
+    url: `smtp://plaudit:pw@127.0.0.1:${sink.port}`,
+    from: 'Taskwerk Feedback <nps@taskwerk.example>',
+    maxConnections,
+  });
 }
