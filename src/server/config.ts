@@ -12,6 +12,10 @@ export interface Config {
   readonly publicUrl: string;
   /** Requests per minute per IP on the public survey pages. */
   readonly publicRateLimit: number;
+  /** Requests per minute per IP on the widget endpoints `/w/v1/*`. */
+  readonly widgetRateLimit: number;
+  /** Requests per minute per publishable key on the widget endpoints (all visitors of a site together). */
+  readonly widgetKeyRateLimit: number;
   /** Reverse proxies in front of Plaudit whose `X-Forwarded-For` entry names the client (0: none). */
   readonly trustProxy: number;
   readonly logRequests: boolean;
@@ -45,6 +49,8 @@ const envSchema = z.object({
   PLAUDIT_DATA_DIR: z.string().default('./data'),
   PLAUDIT_PUBLIC_URL: z.url().optional(),
   PLAUDIT_PUBLIC_RATE_LIMIT: z.coerce.number().int().positive().default(120),
+  PLAUDIT_WIDGET_RATE_LIMIT: z.coerce.number().int().positive().default(60),
+  PLAUDIT_WIDGET_KEY_RATE_LIMIT: z.coerce.number().int().positive().default(6000),
   PLAUDIT_TRUST_PROXY: z
     .string()
     .regex(/^(?:[0-9]|true|false)$/, 'must be a number of proxies (0-9), true (1) or false (0)')
@@ -91,6 +97,8 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
       '',
     ),
     publicRateLimit: overrides.publicRateLimit ?? e.PLAUDIT_PUBLIC_RATE_LIMIT,
+    widgetRateLimit: overrides.widgetRateLimit ?? e.PLAUDIT_WIDGET_RATE_LIMIT,
+    widgetKeyRateLimit: overrides.widgetKeyRateLimit ?? e.PLAUDIT_WIDGET_KEY_RATE_LIMIT,
     trustProxy: overrides.trustProxy ?? e.PLAUDIT_TRUST_PROXY,
     logRequests:
       overrides.logRequests ?? (e.PLAUDIT_LOG_REQUESTS === '1' || e.PLAUDIT_LOG_REQUESTS === 'true'),

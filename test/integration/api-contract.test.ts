@@ -26,6 +26,7 @@ interface Ids {
   triggerRule: string;
   response: string;
   apiKey: string;
+  publishableKey: string;
 }
 
 interface RequestParts {
@@ -44,6 +45,12 @@ const VALID_REQUESTS: Record<string, (ids: Ids) => RequestParts> = {
   'GET /api-keys': () => ({}),
   'POST /api-keys': () => ({ body: { name: 'second key' } }),
   'DELETE /api-keys/{id}': () => ({}),
+  'GET /publishable-keys': () => ({}),
+  'POST /publishable-keys': () => ({
+    body: { name: 'website', allowed_origins: ['https://app.example.com', 'https://*.example.org'] },
+  }),
+  'PATCH /publishable-keys/{id}': () => ({ body: { allowed_origins: ['https://*.example.com'] } }),
+  'DELETE /publishable-keys/{id}': () => ({}),
   'GET /surveys': () => ({ query: { status: 'active' } }),
   'POST /surveys': () => ({ body: { name: 'Another survey', product_name: 'Taskwerk' } }),
   'GET /surveys/{id}': () => ({}),
@@ -139,6 +146,7 @@ function idFor(route: RegisteredRoute, ids: Ids): string {
   const resource = route.spec.path.split('/')[1];
   const map: Record<string, string> = {
     'api-keys': ids.apiKey,
+    'publishable-keys': ids.publishableKey,
     surveys: ids.survey,
     accounts: ids.account,
     contacts: ids.contact,
@@ -242,6 +250,7 @@ async function expectDocumentedAnswer(route: RegisteredRoute, res: Response): Pr
 const TENANT_TABLES: [table: string, key: string, ignore: string[]][] = [
   ['workspace', 'id', []],
   ['api_key', 'workspace_id', ['last_used_at']],
+  ['publishable_key', 'workspace_id', []],
   ['survey', 'workspace_id', []],
   ['account', 'workspace_id', []],
   ['contact', 'workspace_id', []],
@@ -280,6 +289,7 @@ for (const kind of databaseKinds()) {
     const keys = { a: '', b: '' };
     const workspaces = { a: '', b: '' };
     let ids: Ids;
+    let publishableKeyValue = '';
 
     const send = (
       key: string | null,
@@ -389,6 +399,11 @@ for (const kind of databaseKinds()) {
         created_at: `${DAY}T10:00:00Z`,
       });
       const apiKey = await post('/api-keys', { name: 'secret-key-A' });
+      const publishableKey = await post('/publishable-keys', {
+        name: 'secret-pk-A',
+        allowed_origins: ['https://secret-a.example.com'],
+      });
+      publishableKeyValue = publishableKey.key;
       ids = {
         survey: survey.id,
         account: account.id,
@@ -399,6 +414,7 @@ for (const kind of databaseKinds()) {
         triggerRule: triggerRule.id,
         response: response.id,
         apiKey: apiKey.id,
+        publishableKey: publishableKey.id,
       };
     });
     afterAll(() => drop());
@@ -553,6 +569,9 @@ for (const kind of databaseKinds()) {
         'secret-plan-a',
         'secret comment A',
         'secret-key-A',
+        'secret-pk-A',
+        'secret-a.example.com',
+        publishableKeyValue,
         'secret-campaign-A',
         'secret-autopilot-A',
         'secret-rule-A',

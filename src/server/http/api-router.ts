@@ -42,7 +42,7 @@ export interface RegisteredRoute {
  * PostgreSQL text cannot hold U+0000; a string with it would fail in the database (a 500) instead
  * of being refused here (a 400 naming the field).
  */
-function nulError(field: string): ApiError {
+export function nulError(field: string): ApiError {
   return new ApiError(
     400,
     'invalid_request',
@@ -52,7 +52,7 @@ function nulError(field: string): ApiError {
 }
 
 /** The dotted path of the first string (or key) holding U+0000, if any. */
-function pathWithNul(value: unknown, path = ''): string | undefined {
+export function pathWithNul(value: unknown, path = ''): string | undefined {
   if (typeof value === 'string') return value.includes('\0') ? path || 'body' : undefined;
   if (value === null || typeof value !== 'object') return undefined;
   for (const [key, inner] of Object.entries(value)) {

@@ -3,6 +3,9 @@ import { secureHeaders } from 'hono/secure-headers';
 import { registerOpenPixelRoutes } from '../channels/email/open-pixel-routes';
 import { registerUnsubscribeRoutes } from '../channels/email/unsubscribe-routes';
 import { registerSurveyPageRoutes } from '../channels/link/survey-page-routes';
+import { PublishableKeyCache } from '../channels/widget/publishable-key-cache';
+import { registerWidgetRoutes } from '../channels/widget/widget-routes';
+import { registerWidgetScriptRoute } from '../channels/widget/widget-script-route';
 import type { Config } from '../config';
 import type { Database } from '../db/port';
 import { ResponseWriter } from '../repo/response-writer';
@@ -19,6 +22,7 @@ import { registerEventRoutes } from './routes/events';
 import { registerImportRoutes } from './routes/imports';
 import { registerInvitationRoutes } from './routes/invitations';
 import { registerMetricsRoutes } from './routes/metrics';
+import { registerPublishableKeyRoutes } from './routes/publishable-keys';
 import { registerResponseExportRoutes } from './routes/response-export';
 import { registerResponseRoutes } from './routes/responses';
 import { registerSuppressionRoutes } from './routes/suppressions';
@@ -35,6 +39,8 @@ export interface AppDeps {
 export interface AppContext extends AppDeps {
   writer: ResponseWriter;
   authenticator: ApiKeyAuthenticator;
+  /** Publishable keys as the widget endpoints see them; the key routes tell it about changes. */
+  publishableKeys: PublishableKeyCache;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -47,6 +53,7 @@ export function createApp(deps: AppDeps) {
     ...deps,
     writer: new ResponseWriter(deps.db),
     authenticator: new ApiKeyAuthenticator(deps.db, deps.clock),
+    publishableKeys: new PublishableKeyCache(deps.db),
   };
 
   app.onError((error, c) => {
@@ -83,6 +90,7 @@ export function createApp(deps: AppDeps) {
   const api = new ApiRouter(app, API_PREFIX, (c) => ctx.authenticator.authenticate(c));
   registerWorkspaceRoutes(api, ctx);
   registerApiKeyRoutes(api, ctx);
+  registerPublishableKeyRoutes(api, ctx);
   registerSurveyRoutes(api, ctx);
   registerAccountRoutes(api, ctx);
   registerContactRoutes(api, ctx);
@@ -100,6 +108,8 @@ export function createApp(deps: AppDeps) {
   registerSurveyPageRoutes(app, ctx);
   registerUnsubscribeRoutes(app, ctx);
   registerOpenPixelRoutes(app, ctx);
+  registerWidgetRoutes(app, ctx);
+  registerWidgetScriptRoute(app);
 
   const openApi = buildOpenApiDocument(api.routes, { serverUrl: deps.config.publicUrl + API_PREFIX });
   app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(openApi));

@@ -528,3 +528,14 @@ export const autopilotScheduleEntrySchema = z.object({
     ),
   next_send_at: nullableTimestamp.describe("Where that day's email falls in the business hours"),
 });
+
+export const publishableKeySchema = z.object({
+  id,
+  name: z.string(),
+  key: z.string().describe('pk_…, for the widget snippet (not a secret: shown again)'),
+  allowed_origins: z
+    .array(z.string())
+    .describe('Origins whose pages may use the key: https://app.example.com or https://*.example.com'),
+  created_at: timestamp,
+  revoked_at: nullableTimestamp,
+});
