@@ -1,5 +1,5 @@
 /**
- * Runs the benchmarks in turn; `--only ingest|metrics|import|queue|campaign|autopilot|email|fault` picks one. Other flags go to the
+ * Runs the benchmarks in turn; `--only ingest|metrics|import|queue|campaign|autopilot|email|fault|widget` picks one. Other flags go to the
  * benchmark (see each file's header). PostgreSQL: BENCH_DATABASE_URL, default
  * postgres://postgres@127.0.0.1:5432/postgres (a fresh database is created and dropped per run).
  *
@@ -11,7 +11,17 @@ import { parseArgs } from 'node:util';
 import { ingestOptionsFrom, runIngestBench } from './ingest';
 import { metricsOptionsFrom, runMetricsBench } from './metrics';
 
-const BENCHES = ['ingest', 'metrics', 'import', 'queue', 'campaign', 'autopilot', 'email', 'fault'] as const;
+const BENCHES = [
+  'ingest',
+  'metrics',
+  'import',
+  'queue',
+  'campaign',
+  'autopilot',
+  'email',
+  'fault',
+  'widget',
+] as const;
 const argv = process.argv.slice(2);
 const { values } = parseArgs({ args: argv, options: { only: { type: 'string' } }, strict: false });
 const only = values.only as string | undefined;
@@ -20,8 +30,8 @@ if (only !== undefined && !(BENCHES as readonly string[]).includes(only)) {
   process.exit(2);
 }
 
-/** The import, queue, campaign, autopilot, email and fault benchmarks are scripts that start their own child processes. */
-function runScript(name: 'import' | 'queue' | 'campaign' | 'autopilot' | 'email' | 'fault'): void {
+/** The import, queue, campaign, autopilot, email, fault and widget benchmarks are scripts that start their own child processes. */
+function runScript(name: 'import' | 'queue' | 'campaign' | 'autopilot' | 'email' | 'fault' | 'widget'): void {
   const script = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
   const args = argv.filter(
     (arg, i) => arg !== '--only' && argv[i - 1] !== '--only' && !arg.startsWith('--only='),
@@ -38,3 +48,4 @@ if (!only || only === 'campaign') runScript('campaign');
 if (!only || only === 'autopilot') runScript('autopilot');
 if (!only || only === 'email') runScript('email');
 if (!only || only === 'fault') runScript('fault');
+if (!only || only === 'widget') runScript('widget');

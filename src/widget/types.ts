@@ -1,0 +1,40 @@
+/** The survey texts answered by POST /w/v1/surveys/config (see the widget contract). */
+export interface WidgetConfig {
+  survey_id: string;
+  locale: string;
+  question: string;
+  follow_up_promoter: string;
+  follow_up_passive: string;
+  follow_up_detractor: string;
+  thank_you: string;
+  low_label: string;
+  high_label: string;
+  brand_color?: string | null;
+  product_name?: string | null;
+  close_label: string;
+  send_label: string;
+  comment_placeholder: string;
+}
+
+export type Scalar = string | number | boolean;
+
+export interface WidgetUser {
+  id: string;
+  email?: string;
+  name?: string;
+  locale?: string;
+  traits?: Record<string, Scalar>;
+}
+
+/** The body of POST /w/v1/responses; also what the outbox keeps until the server has it. */
+export interface ResponseBody {
+  key: string;
+  id: string;
+  survey_id: string;
+  visitor_id: string;
+  score: number;
+  comment?: string;
+  locale?: string;
+  url?: string;
+  user?: WidgetUser;
+}
