@@ -55,6 +55,14 @@ const VALID_REQUESTS: Record<string, (ids: Ids) => RequestParts> = {
   'POST /surveys': () => ({ body: { name: 'Another survey', product_name: 'Taskwerk' } }),
   'GET /surveys/{id}': () => ({}),
   'PATCH /surveys/{id}': () => ({ body: { name: 'Renamed survey' } }),
+  'GET /surveys/{id}/widget': () => ({}),
+  'PUT /surveys/{id}/widget': () => ({
+    body: {
+      triggers: [{ kind: 'page_view', url_pattern: '/checkout/*' }],
+      sampling_percent: 50,
+      colors: { brand: '#0b57d0', background: '#ffffff', text: '#1f2328' },
+    },
+  }),
   'GET /accounts': () => ({}),
   'POST /accounts': () => ({ body: { name: 'Globex', external_id: 'globex', revenue: 1000 } }),
   'GET /accounts/{id}': () => ({}),

@@ -368,6 +368,14 @@ for (const kind of databaseKinds()) {
         close_label: 'Schließen',
         send_label: 'Senden',
         comment_placeholder: 'Ihr Kommentar (optional)',
+        widget: {
+          triggers: [],
+          sampling_percent: 100,
+          delay_seconds: 0,
+          position: 'bottom-right',
+          colors: { brand: '#0b57d0', background: '#ffffff', text: '#1f2328' },
+        },
+        eligibility: { ask: true },
       });
       const en = await config('en-US');
       expect(en.locale).toBe('en');
@@ -628,6 +636,262 @@ for (const kind of databaseKinds()) {
       } finally {
         await new Promise<void>((resolve) => server.close(() => resolve()));
       }
+    });
+
+    // Last in this block: these tests move the clock by weeks.
+    describe('widget settings, eligibility and dismissals', () => {
+      let survey = '';
+      let pkB = '';
+      const DAY = 24 * 60 * MINUTE;
+      const config = async (extra: Record<string, unknown> = {}, surveyId = survey) => {
+        const res = await widget('/surveys/config', { key: pk, survey_id: surveyId, ...extra });
+        const text = await res.text();
+        expect(res.status, text).toBe(200);
+        return JSON.parse(text) as Json;
+      };
+      const dismiss = (extra: Record<string, unknown> = {}) =>
+        widget('/dismissals', { key: pk, survey_id: survey, visitor_id: 'dismisser_0001', ...extra });
+      const dismissalsOf = (surveyId: string) =>
+        db.query<Json>('SELECT * FROM widget_dismissal WHERE survey_id = $1', [surveyId]);
+
+      beforeAll(async () => {
+        const res = await api(keys.a, 'POST', '/surveys', {
+          name: 'Widget',
+          product_name: 'Taskwerk',
+          default_locale: 'en',
+        });
+        survey = ((await res.json()) as Json).id;
+        const created = await api(keys.b, 'POST', '/publishable-keys', {
+          name: 'B site',
+          allowed_origins: [ORIGIN],
+        });
+        pkB = ((await created.json()) as Json).key;
+      });
+
+      it('GET gives the defaults, PUT stores validated settings with contrast warnings', async () => {
+        const defaults = await api(keys.a, 'GET', `/surveys/${survey}/widget`);
+        expect(defaults.status).toBe(200);
+        expect(await defaults.json()).toEqual({
+          triggers: [],
+          sampling_percent: 100,
+          delay_seconds: 0,
+          position: 'bottom-right',
+          texts: {},
+          colors: { brand: '#0b57d0', background: '#ffffff', text: '#1f2328' },
+          dismiss_cooldown_days: 30,
+          warnings: [],
+        });
+
+        const settings = {
+          triggers: [
+            { kind: 'page_view', url_pattern: '/checkout/*' },
+            { kind: 'event', name: 'order.completed' },
+            { kind: 'seconds_on_page', seconds: 20 },
+            { kind: 'scroll_depth', percent: 60 },
+          ],
+          delay_seconds: 3,
+          position: 'bottom-left',
+          texts: { en: { question: 'How was checkout?' }, de: { thank_you: 'Danke!' } },
+          colors: { brand: '#FFFF00', background: '#ffffff', text: '#999999' },
+        };
+        const put = await api(keys.a, 'PUT', `/surveys/${survey}/widget`, settings);
+        const stored = (await put.json()) as Json;
+        expect(put.status, JSON.stringify(stored)).toBe(200);
+        expect(stored).toMatchObject({
+          ...settings,
+          sampling_percent: 100,
+          dismiss_cooldown_days: 30,
+          colors: { brand: '#ffff00', background: '#ffffff', text: '#999999' },
+        });
+        expect(stored.warnings).toEqual([
+          { field: 'colors.text', message: 'text on background has contrast 2.8:1; WCAG 2.2 AA needs 4.5:1' },
+          {
+            field: 'colors.brand',
+            message: expect.stringMatching(/^brand colour on background has contrast 1\.0:1/),
+          },
+        ]);
+        expect(await (await api(keys.a, 'GET', `/surveys/${survey}/widget`)).json()).toEqual(stored);
+
+        for (const [body, field] of [
+          [{ triggers: [{ kind: 'page_view', url_pattern: 'checkout' }] }, 'triggers.0.url_pattern'],
+          [
+            {
+              triggers: [
+                { kind: 'event', name: 'x' },
+                { kind: 'scroll_depth', percent: 0 },
+              ],
+            },
+            'triggers.1.percent',
+          ],
+          [{ triggers: [{ kind: 'nope' }] }, 'triggers.0.kind'],
+          [{ sampling_percent: 101 }, 'sampling_percent'],
+          [{ sampling_percent: '5' }, 'sampling_percent'],
+          [{ delay_seconds: 601 }, 'delay_seconds'],
+          [{ position: 'top' }, 'position'],
+          [{ colors: { text: 'black' } }, 'colors.text'],
+          [{ texts: { en: { question: '' } } }, 'texts.en.question'],
+          [{ dismiss_cooldown_days: 400 }, 'dismiss_cooldown_days'],
+          [{ colour: {} }, 'colour'],
+        ] as const) {
+          await expectError(await api(keys.a, 'PUT', `/surveys/${survey}/widget`, body), 400, field);
+        }
+        // Refused PUTs changed nothing.
+        expect(await (await api(keys.a, 'GET', `/surveys/${survey}/widget`)).json()).toEqual(stored);
+
+        // The config carries the settings and the widget's texts over the survey's.
+        const en = await config({ locale: 'en' });
+        expect(en.widget).toEqual({
+          triggers: settings.triggers,
+          sampling_percent: 100,
+          delay_seconds: 3,
+          position: 'bottom-left',
+          colors: stored.colors,
+        });
+        expect(en.question).toBe('How was checkout?');
+        expect(en.thank_you).toBe('Thank you for your feedback!');
+        const de = await config({ locale: 'de' });
+        expect(de.thank_you).toBe('Danke!');
+        expect(de.question).toMatch(/^Wie wahrscheinlich/);
+        expect(Object.keys(de).sort()).toContain('eligibility');
+      });
+
+      it('asks a fresh visitor, not one who answered (recently_surveyed until the policy allows)', async () => {
+        const visitor = 'fresh_visitor_0001';
+        expect((await config({ visitor_id: visitor })).eligibility).toEqual({ ask: true });
+        const answered = await widget('/responses', answer({ survey_id: survey, visitor_id: visitor }));
+        expect(answered.status).toBe(201);
+        expect((await config({ visitor_id: visitor })).eligibility).toEqual({
+          ask: false,
+          reason: 'recently_surveyed',
+          until: new Date(nowMs + 90 * DAY).toISOString(),
+        });
+        // Another visitor is not affected.
+        expect((await config({ visitor_id: 'other_visitor_0001' })).eligibility).toEqual({ ask: true });
+        await expectError(
+          await widget('/surveys/config', { key: pk, survey_id: survey, visitor_id: 'x' }),
+          400,
+          'visitor_id',
+        );
+        await expectError(
+          await widget('/surveys/config', { key: pk, survey_id: survey, user: { name: 'x' } }),
+          400,
+          'user.id',
+        );
+      });
+
+      it('stores dismissals and waits the cooldown after one, across devices of a known user', async () => {
+        const before = (await dismissalsOf(survey)).length;
+        const res = await dismiss();
+        expect(res.status).toBe(201);
+        expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+        expect(await res.json()).toEqual({ survey_id: survey, dismissed_at: new Date(nowMs).toISOString() });
+        expect(await dismissalsOf(survey)).toHaveLength(before + 1);
+        const until = new Date(nowMs + 30 * DAY).toISOString();
+        expect((await config({ visitor_id: 'dismisser_0001' })).eligibility).toEqual({
+          ask: false,
+          reason: 'recently_dismissed',
+          until,
+        });
+
+        // A known user's dismissal counts for the same user on another device.
+        await api(keys.a, 'POST', '/contacts', { external_id: 'dismiss-user', email: 'dismiss@example.com' });
+        expect((await dismiss({ visitor_id: 'device_one_0001', user: { id: 'dismiss-user' } })).status).toBe(
+          201,
+        );
+        expect(
+          (await config({ visitor_id: 'device_two_0001', user: { id: 'dismiss-user' } })).eligibility,
+        ).toMatchObject({ ask: false, reason: 'recently_dismissed' });
+
+        // Refused like every widget request: fields, origin, bots, other workspaces' surveys.
+        await expectError(await dismiss({ visitor_id: undefined }), 400, 'visitor_id');
+        await expectError(await dismiss({ extra: 1 }), 400, 'extra');
+        await expectError(await dismiss({ survey_id: surveys.archived }), 404, 'survey_id');
+        await expectError(
+          await widget(
+            '/dismissals',
+            { key: pk, survey_id: survey, visitor_id: 'dismisser_0001' },
+            { origin: 'https://evil.example.com' },
+          ),
+          403,
+          'origin',
+        );
+        const bot = await widget(
+          '/dismissals',
+          { key: pk, survey_id: survey, visitor_id: 'dismisser_0001' },
+          { ua: 'Googlebot/2.1' },
+        );
+        expect(bot.status).toBe(202);
+        expect(await dismissalsOf(survey)).toHaveLength(before + 2);
+
+        // Past the cooldown, asked again.
+        nowMs += 30 * DAY + MINUTE;
+        expect((await config({ visitor_id: 'dismisser_0001' })).eligibility).toEqual({ ask: true });
+      });
+
+      it('does not ask an identified contact surveyed by email 10 days ago (any channel counts)', async () => {
+        const created = await api(keys.a, 'POST', '/contacts', {
+          external_id: 'user-42',
+          email: 'u42@example.com',
+        });
+        expect(created.status).toBeLessThan(300);
+        const contact = (await created.json()) as Json;
+        const sentAt = new Date(nowMs - 10 * DAY);
+        await db.query(
+          `INSERT INTO invitation (workspace_id, survey_id, contact_id, token, channel, expires_at, status, sent_at, created_at)
+           SELECT workspace_id, id, $2, $3, 'email', $4, 'sent', $5, $5 FROM survey WHERE id = $1`,
+          [surveys.a, contact.id, `tok-${randomUUID()}`, new Date(nowMs + 20 * DAY), sentAt],
+        );
+        const eligibility = (await config({ visitor_id: 'new_device_0042', user: { id: 'user-42' } }))
+          .eligibility;
+        expect(eligibility).toEqual({
+          ask: false,
+          reason: 'recently_surveyed',
+          until: new Date(sentAt.getTime() + 90 * DAY).toISOString(),
+        });
+        // The same browser without identify knows nothing of the email.
+        expect((await config({ visitor_id: 'new_device_0042' })).eligibility).toEqual({ ask: true });
+        // A survey's fatigue policy of 0 days turns the rule off.
+        expect((await api(keys.a, 'PATCH', `/surveys/${survey}`, { fatigue_days: 0 })).status).toBe(200);
+        expect(
+          (await config({ visitor_id: 'new_device_0042', user: { id: 'user-42' } })).eligibility,
+        ).toEqual({ ask: true });
+        expect((await api(keys.a, 'PATCH', `/surveys/${survey}`, { fatigue_days: null })).status).toBe(200);
+      });
+
+      it('samples visitors: 0 % asks nobody', async () => {
+        const put = await api(keys.a, 'PUT', `/surveys/${survey}/widget`, { sampling_percent: 0 });
+        expect(put.status).toBe(200);
+        for (const visitor of ['sample_a_0001', 'sample_b_0002', 'sample_c_0003']) {
+          expect((await config({ visitor_id: visitor })).eligibility).toEqual({
+            ask: false,
+            reason: 'not_sampled',
+          });
+        }
+        expect((await config({ visitor_id: 'sample_a_0001' })).widget.sampling_percent).toBe(0);
+      });
+
+      it("keeps the settings and dismissals of one workspace out of another's reach", async () => {
+        const before = await api(keys.a, 'GET', `/surveys/${survey}/widget`);
+        await expectError(await api(keys.b, 'GET', `/surveys/${survey}/widget`), 404, 'id');
+        await expectError(
+          await api(keys.b, 'PUT', `/surveys/${survey}/widget`, { sampling_percent: 100 }),
+          404,
+          'id',
+        );
+        await expectError(await api(keys.a, 'GET', `/surveys/${randomUUID()}/widget`), 404, 'id');
+        await expectError(await api(keys.a, 'GET', '/surveys/not-a-uuid/widget'), 400, 'id');
+        expect(await (await api(keys.a, 'GET', `/surveys/${survey}/widget`)).json()).toEqual(
+          await before.json(),
+        );
+        const count = (await dismissalsOf(survey)).length;
+        await expectError(
+          await widget('/dismissals', { key: pkB, survey_id: survey, visitor_id: 'dismisser_0001' }),
+          404,
+          'survey_id',
+        );
+        await expectError(await widget('/surveys/config', { key: pkB, survey_id: survey }), 404, 'survey_id');
+        expect(await dismissalsOf(survey)).toHaveLength(count);
+      });
     });
   });
 }

@@ -75,6 +75,37 @@ export const surveySchema = z.object({
   updated_at: timestamp,
 });
 
+const widgetTrigger = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('page_view'), url_pattern: z.string() }),
+  z.object({ kind: z.literal('event'), name: z.string() }),
+  z.object({ kind: z.literal('seconds_on_page'), seconds: z.number().int() }),
+  z.object({ kind: z.literal('scroll_depth'), percent: z.number().int() }),
+]);
+
+export const widgetColorsSchema = z.object({ brand: z.string(), background: z.string(), text: z.string() });
+
+export const widgetSettingsSchema = z.object({
+  triggers: z.array(widgetTrigger).describe("Empty: the widget opens only by plaudit('show') or data-survey"),
+  sampling_percent: z.number().int().describe('The share of visitors that may be asked (stable per visitor)'),
+  delay_seconds: z.number().int(),
+  position: z.enum(['bottom-right', 'bottom-left', 'center']),
+  texts: z
+    .record(
+      z.string(),
+      z.object({
+        question: z.string().optional(),
+        follow_up: z.string().optional(),
+        thank_you: z.string().optional(),
+      }),
+    )
+    .describe("Per locale, overrides of the survey's texts in the widget"),
+  colors: widgetColorsSchema,
+  dismiss_cooldown_days: z.number().int().describe('Days a visitor who closed the widget is not asked again'),
+  warnings: z
+    .array(z.object({ field: z.string(), message: z.string() }))
+    .describe('Where the colours miss WCAG 2.2 AA contrast (the settings are stored anyway)'),
+});
+
 export const accountSchema = z.object({
   id,
   external_id: z.string().nullable(),

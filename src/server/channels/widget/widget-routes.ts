@@ -3,6 +3,10 @@
  * docs/API.md, "Widget endpoints"):
  *
  * - `POST /w/v1/surveys/config`: a survey's texts in the visitor's language, and the widget's labels;
+ *   the survey's widget settings (triggers, sampling, delay, position, colours) and whether this
+ *   visitor may be asked now (`eligibility`, core/widget-settings.ts `mayAsk`);
+ * - `POST /w/v1/dismissals`: the visitor closed the widget without answering (not asked again for
+ *   the survey's dismiss_cooldown_days);
  * - `POST /w/v1/responses`: an answer, stored once per widget-made id through the same
  *   group-committed writer as `POST /api/v1/responses` (idempotency key `widget:<id>`); the same id
  *   again with a comment updates it within the 30-minute edit window of the hosted survey page.
@@ -18,16 +22,25 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { Category } from '../../../core/nps';
 import { originAllowed } from '../../../core/origins';
-import { followUpFor, questionFor, textsFor } from '../../../core/survey-texts';
+import { followUpFor, questionFor, type SurveyTexts, textsFor } from '../../../core/survey-texts';
+import { mayAsk, sampleKeyOf, type WidgetSettings } from '../../../core/widget-settings';
 import { nulError, pathWithNul } from '../../http/api-router';
 import type { AppContext } from '../../http/app';
 import { ApiError, errorBody, validationError } from '../../http/errors';
 import { readBodyText } from '../../http/read-body';
 import { attributesSchema, emailSchema, localeSchema, scoreSchema, uuid } from '../../http/schemas';
+import { loadContactFacts, sendSettings } from '../../jobs/fatigue-facts';
 import { ContactConflictError, type ContactInput, upsertContacts } from '../../repo/contacts';
 import { PUBLISHABLE_KEY_PATTERN, type PublishableKey } from '../../repo/publishable-keys';
 import { getResponse, updateResponse } from '../../repo/responses';
 import { getSurvey, type Survey } from '../../repo/surveys';
+import {
+  contactIdByExternalId,
+  getWidgetSettings,
+  insertDismissal,
+  lastDismissal,
+  lastWidgetAnswerOfVisitor,
+} from '../../repo/widget';
 import { clientIpOf } from '../link/client-ip';
 import { pickLocale } from '../link/pick-locale';
 import { publicRateLimiter, rateLimitKeyOf, type SlidingWindowRateLimiter } from '../link/rate-limiter';
@@ -59,11 +72,7 @@ const keyField = z.string({ message: 'must be a publishable key pk_…' }).min(1
 /** The key alone, checked before the rest of the body (which only its key's origins may send). */
 const keyOnly = z.object({ key: keyField });
 
-const configBody = z.strictObject({
-  key: keyField,
-  survey_id: uuid,
-  locale: browserLocale.optional(),
-});
+const visitorId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 characters of A-Z a-z 0-9 _ -');
 
 const userBody = z.strictObject({
   id: z.string().trim().min(1, 'must not be empty').max(200),
@@ -73,11 +82,26 @@ const userBody = z.strictObject({
   traits: attributesSchema.optional(),
 });
 
+const configBody = z.strictObject({
+  key: keyField,
+  survey_id: uuid,
+  locale: browserLocale.optional(),
+  visitor_id: visitorId.optional(),
+  user: userBody.optional(),
+});
+
+const dismissalBody = z.strictObject({
+  key: keyField,
+  survey_id: uuid,
+  visitor_id: visitorId,
+  user: userBody.optional(),
+});
+
 const responseBody = z.strictObject({
   key: keyField,
   id: uuid,
   survey_id: uuid,
-  visitor_id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 characters of A-Z a-z 0-9 _ -'),
+  visitor_id: visitorId,
   score: scoreSchema,
   comment: z.string().max(COMMENT_MAX).nullable().optional(),
   locale: browserLocale.optional(),
@@ -166,9 +190,12 @@ export function registerWidgetRoutes(app: Hono, ctx: AppContext, options: Widget
       const body = parseBody(configBody, raw);
       const survey = await surveys.activeSurvey(key.workspace_id, body.survey_id);
       if (!survey) throw new ApiError(404, 'not_found', 'Survey not found', 'survey_id');
-      const locale = localeOf(survey, body.locale);
-      const texts = textsFor(survey.texts, locale, survey.default_locale);
+      const locale = localeOf(survey, body.locale, body.user?.locale);
+      const widget = await getWidgetSettings(ctx.db, key.workspace_id, survey.id);
+      if (!widget) throw new ApiError(404, 'not_found', 'Survey not found', 'survey_id');
+      const texts = withWidgetTexts(textsFor(survey.texts, locale, survey.default_locale), widget, locale);
       const followUp = (category: Category) => followUpFor(texts, category);
+      const eligibility = await eligibilityOf(ctx, key.workspace_id, survey.id, widget, body);
       return c.json({
         survey_id: survey.id,
         locale,
@@ -180,7 +207,37 @@ export function registerWidgetRoutes(app: Hono, ctx: AppContext, options: Widget
         brand_color: survey.brand_color,
         product_name: survey.product_name,
         ...widgetLabelsFor(locale),
+        widget: {
+          triggers: widget.triggers,
+          sampling_percent: widget.sampling_percent,
+          delay_seconds: widget.delay_seconds,
+          position: widget.position,
+          colors: widget.colors,
+        },
+        eligibility,
       });
+    }),
+  );
+
+  app.post(
+    `${WIDGET_PREFIX}/dismissals`,
+    endpoint(async (c, key, raw) => {
+      const body = parseBody(dismissalBody, raw);
+      const survey = await surveys.activeSurvey(key.workspace_id, body.survey_id);
+      if (!survey) throw new ApiError(404, 'not_found', 'Survey not found', 'survey_id');
+      // An identified user's dismissal counts on every device; an unknown user is not created.
+      const contactId = body.user
+        ? ((await contactIdByExternalId(ctx.db, key.workspace_id, body.user.id)) ?? null)
+        : null;
+      const at = ctx.clock();
+      await insertDismissal(ctx.db, {
+        workspaceId: key.workspace_id,
+        surveyId: survey.id,
+        visitorId: body.visitor_id,
+        contactId,
+        at,
+      });
+      return c.json({ survey_id: survey.id, dismissed_at: at.toISOString() }, 201);
     }),
   );
 
@@ -232,6 +289,60 @@ export function registerWidgetRoutes(app: Hono, ctx: AppContext, options: Widget
       );
       return c.json({ id: body.id, duplicate: true, updated: true }, 200);
     }),
+  );
+}
+
+/** The survey's texts for `locale` with the widget's overrides for that locale over them. */
+function withWidgetTexts(texts: SurveyTexts, widget: WidgetSettings, locale: string): SurveyTexts {
+  const own = widget.texts[locale];
+  if (!own) return texts;
+  return {
+    question: own.question ?? texts.question,
+    // The widget's follow-up replaces the survey's per-category ones too.
+    follow_up: own.follow_up ?? texts.follow_up,
+    follow_up_by_category: own.follow_up === undefined ? texts.follow_up_by_category : undefined,
+    thank_you: own.thank_you ?? texts.thank_you,
+  };
+}
+
+/**
+ * Whether the visitor may be asked now: the facts of the identified contact (by user.id =
+ * external_id: its last survey on any channel, unsubscribed) and of the visitor (its last widget
+ * answer), the latest dismissal of either, under the survey's fatigue policy and widget settings.
+ */
+async function eligibilityOf(
+  ctx: AppContext,
+  workspaceId: string,
+  surveyId: string,
+  widget: WidgetSettings,
+  body: z.infer<typeof configBody>,
+) {
+  const settings = await sendSettings(ctx.db, workspaceId, surveyId);
+  if (!settings) throw new ApiError(404, 'not_found', 'Survey not found', 'survey_id');
+  const visitor = body.visitor_id ?? null;
+  const contactId = body.user
+    ? ((await contactIdByExternalId(ctx.db, workspaceId, body.user.id)) ?? null)
+    : null;
+  const [facts] = contactId === null ? [] : await loadContactFacts(ctx.db, workspaceId, [contactId]);
+  const visitorAnswer =
+    visitor === null ? null : await lastWidgetAnswerOfVisitor(ctx.db, workspaceId, visitor);
+  const contactSurveyed = facts?.last_surveyed_at ? new Date(facts.last_surveyed_at) : null;
+  const lastSurveyedAt =
+    contactSurveyed && visitorAnswer
+      ? new Date(Math.max(contactSurveyed.getTime(), visitorAnswer.getTime()))
+      : (contactSurveyed ?? visitorAnswer);
+  return mayAsk(
+    {
+      lastSurveyedAt,
+      lastDismissedAt: await lastDismissal(ctx.db, workspaceId, surveyId, visitor, contactId),
+      unsubscribed: facts?.unsubscribed ?? false,
+      policy: settings.policy,
+      cooldownDays: widget.dismiss_cooldown_days,
+      samplingPercent: widget.sampling_percent,
+      // Without a visitor id the identified user is the unit of the sample (else the whole survey).
+      sampleKey: sampleKeyOf(visitor ?? (body.user ? `user:${body.user.id}` : ''), surveyId),
+    },
+    ctx.clock(),
   );
 }
 

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { CATEGORIES } from '../../../core/nps';
 import { DEFAULT_SURVEY_TEXTS, type SurveyTexts } from '../../../core/survey-texts';
+import { contrastWarnings, validateWidgetSettings, type WidgetSettings } from '../../../core/widget-settings';
 import { createSurvey, getSurvey, listSurveys, type Survey, updateSurvey } from '../../repo/surveys';
+import { getWidgetSettings, setWidgetSettings } from '../../repo/widget';
 import type { ApiRouter } from '../api-router';
 import type { AppContext } from '../app';
 import { ApiError, notFound } from '../errors';
-import { surveySchema } from '../response-schemas';
+import { surveySchema, widgetSettingsSchema } from '../response-schemas';
 import { hexColor, idParams, localeSchema } from '../schemas';
 import { fatigueDaysSchema, onBlockedSchema } from './workspace';
 
@@ -64,6 +66,29 @@ const surveyPatch = z.strictObject({
   status: z.enum(['active', 'archived']).optional(),
   fatigue_days: surveyFields.fatigue_days.optional(),
   fatigue_on_blocked: surveyFields.fatigue_on_blocked.optional(),
+});
+
+/**
+ * The widget settings as a PUT gives them. Types only: ranges, patterns and field paths inside
+ * triggers, texts and colours are checked by core/widget-settings.ts (`validateWidgetSettings`).
+ * Omitted fields take their defaults (a PUT replaces all settings).
+ */
+const widgetSettingsBody = z.strictObject({
+  triggers: z
+    .array(z.unknown())
+    .optional()
+    .describe('At most 10: page_view, event, seconds_on_page, scroll_depth'),
+  sampling_percent: z.number().optional().describe('0-100, default 100'),
+  delay_seconds: z.number().optional().describe('0-600, default 0'),
+  position: z.string().optional().describe('bottom-right (default), bottom-left or center'),
+  texts: z.record(z.string(), z.unknown()).optional().describe('Per locale: question, follow_up, thank_you'),
+  colors: z.record(z.string(), z.unknown()).optional().describe('brand, background, text as #rrggbb'),
+  dismiss_cooldown_days: z.number().optional().describe('0-365, default 30'),
+});
+
+const widgetJson = (settings: WidgetSettings) => ({
+  ...settings,
+  warnings: contrastWarnings(settings.colors),
 });
 
 /**
@@ -173,6 +198,47 @@ export function registerSurveyRoutes(api: ApiRouter, ctx: AppContext): void {
         return updateSurvey(tx, auth.workspaceId, params.id, { ...body, texts });
       });
       return c.json(surveyJson(ctx, survey!));
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/surveys/{id}/widget',
+      summary: "The survey's website-widget settings (defaults where none are set), with contrast warnings",
+      tag: 'Surveys',
+      params: idParams,
+      responses: { 200: { description: 'The widget settings', schema: widgetSettingsSchema } },
+    },
+    async ({ c, auth, params }) => {
+      const settings = await getWidgetSettings(ctx.db, auth.workspaceId, params.id);
+      if (!settings) throw notFound('Survey', 'id');
+      return c.json(widgetJson(settings));
+    },
+  );
+
+  api.route(
+    {
+      method: 'put',
+      path: '/surveys/{id}/widget',
+      summary: "Replace the survey's website-widget settings (omitted fields: their defaults)",
+      tag: 'Surveys',
+      params: idParams,
+      body: widgetSettingsBody,
+      responses: {
+        200: { description: 'The stored settings, with contrast warnings', schema: widgetSettingsSchema },
+      },
+    },
+    async ({ c, auth, params, body }) => {
+      const checked = validateWidgetSettings(body);
+      if (!checked.ok) {
+        const error = checked.errors[0]!;
+        throw new ApiError(400, 'invalid_request', `${error.path}: ${error.message}`, error.path);
+      }
+      if (!(await setWidgetSettings(ctx.db, auth.workspaceId, params.id, checked.value, ctx.clock()))) {
+        throw notFound('Survey', 'id');
+      }
+      return c.json(widgetJson(checked.value));
     },
   );
 }
