@@ -1,5 +1,5 @@
 /**
- * Runs the benchmarks in turn; `--only ingest|metrics|import|queue|campaign|autopilot|email|fault|widget` picks one. Other flags go to the
+ * Runs the benchmarks in turn; `--only ingest|metrics|import|queue|campaign|autopilot|email|fault|widget|widget-submit` picks one. Other flags go to the
  * benchmark (see each file's header). PostgreSQL: BENCH_DATABASE_URL, default
  * postgres://postgres@127.0.0.1:5432/postgres (a fresh database is created and dropped per run).
  *
@@ -21,6 +21,7 @@ const BENCHES = [
   'email',
   'fault',
   'widget',
+  'widget-submit',
 ] as const;
 const argv = process.argv.slice(2);
 const { values } = parseArgs({ args: argv, options: { only: { type: 'string' } }, strict: false });
@@ -30,8 +31,10 @@ if (only !== undefined && !(BENCHES as readonly string[]).includes(only)) {
   process.exit(2);
 }
 
-/** The import, queue, campaign, autopilot, email, fault and widget benchmarks are scripts that start their own child processes. */
-function runScript(name: 'import' | 'queue' | 'campaign' | 'autopilot' | 'email' | 'fault' | 'widget'): void {
+/** The import, queue, campaign, autopilot, email, fault, widget and widget-submit benchmarks are scripts that start their own child processes. */
+function runScript(
+  name: 'import' | 'queue' | 'campaign' | 'autopilot' | 'email' | 'fault' | 'widget' | 'widget-submit',
+): void {
   const script = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
   const args = argv.filter(
     (arg, i) => arg !== '--only' && argv[i - 1] !== '--only' && !arg.startsWith('--only='),
@@ -49,3 +52,4 @@ if (!only || only === 'autopilot') runScript('autopilot');
 if (!only || only === 'email') runScript('email');
 if (!only || only === 'fault') runScript('fault');
 if (!only || only === 'widget') runScript('widget');
+if (!only || only === 'widget-submit') runScript('widget-submit');

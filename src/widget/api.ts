@@ -1,5 +1,5 @@
 import type { Store } from './store';
-import type { ResponseBody, WidgetConfig } from './types';
+import type { ResponseBody, WidgetConfig, WidgetUser } from './types';
 
 export type Fetch = (
   url: string,
@@ -23,7 +23,9 @@ export const post = (f: Fetch, base: string, path: string, body: object) =>
 const settled = (status: number): boolean => status < 500 && status !== 408 && status !== 429;
 
 export interface Api {
-  config(surveyId: string, locale: string): Promise<WidgetConfig | null>;
+  config(surveyId: string, locale: string, user?: WidgetUser): Promise<WidgetConfig | null>;
+  /** Reports that the visitor closed the survey without answering (the server's cooldown). */
+  dismiss(surveyId: string, user?: WidgetUser): void;
   /** Keeps the answer in the outbox, then sends it after everything queued before it. */
   answer(body: ResponseBody): Promise<boolean>;
   /** Queues the outbox of earlier page views, oldest first, before anything else; stops at the first failure. */
@@ -52,13 +54,19 @@ export const createApi = (f: Fetch, base: string, key: string, store: Store): Ap
     return p;
   };
   return {
-    config: async (surveyId, locale) => {
+    config: async (surveyId, locale, user) => {
       try {
-        const r = await post(f, base, '/w/v1/surveys/config', { key, survey_id: surveyId, locale });
+        const body = { key, survey_id: surveyId, locale, visitor_id: store.vid(), user };
+        const r = await post(f, base, '/w/v1/surveys/config', body);
         return r.ok ? ((await r.json()) as WidgetConfig) : null;
       } catch {
         return null;
       }
+    },
+    dismiss: (surveyId, user) => {
+      post(f, base, '/w/v1/dismissals', { key, survey_id: surveyId, visitor_id: store.vid(), user }).catch(
+        () => {},
+      );
     },
     answer: (body) => {
       store.put(body);

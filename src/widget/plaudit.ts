@@ -2,6 +2,7 @@ import type { Api } from './api';
 import { uuid } from './ids';
 import { toUser } from './labels';
 import type { Store } from './store';
+import { armed } from './triggers';
 import type { ResponseBody, WidgetConfig, WidgetUser } from './types';
 
 /** What the view reports: the score at once, later maybe a comment (same response id). */
@@ -30,14 +31,19 @@ export type Plaudit = ((command: string, ...args: unknown[]) => void) & {
 export const createPlaudit = (deps: Deps): Plaudit => {
   let user: WidgetUser | undefined;
   let showing = false;
+  /** Event triggers waiting for plaudit('track', name). */
+  const events = new Map<string, () => void>();
   const show = async (surveyId: string, focus: boolean): Promise<void> => {
     if (!deps.key || typeof surveyId !== 'string' || !surveyId || showing) return;
     showing = true;
-    const config = await deps.api.config(surveyId, deps.locale);
-    if (!config) {
+    const config = await deps.api.config(surveyId, deps.locale, user);
+    // Shown by itself (data-survey): only when the server allows it, and when a trigger fires.
+    if (!config || (!focus && config.eligibility?.ask === false)) {
       showing = false;
       return;
     }
+    const w = config.widget ?? {};
+    if (!focus) await armed(w.triggers ?? [], events, (w.delay_seconds ?? 0) * 1000);
     let body: ResponseBody | undefined;
     deps.open(
       config,
@@ -62,6 +68,7 @@ export const createPlaudit = (deps: Deps): Plaudit => {
       },
       () => {
         showing = false;
+        if (!body) deps.api.dismiss(surveyId, user);
       },
     );
   };
@@ -71,8 +78,8 @@ export const createPlaudit = (deps: Deps): Plaudit => {
     else if (command === 'reset') {
       user = undefined;
       deps.store.resetVid();
-    }
-    // 'track' is accepted and does nothing in slice 1; unknown commands are ignored.
+    } else if (command === 'track') events.get(args[0] as string)?.();
+    // Unknown commands are ignored.
   }) as Plaudit;
   plaudit.show = show;
   return plaudit;

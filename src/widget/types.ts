@@ -14,7 +14,18 @@ export interface WidgetConfig {
   close_label: string;
   send_label: string;
   comment_placeholder: string;
+  /** The survey's widget settings (the server fills in the defaults). */
+  widget?: { triggers?: Trigger[]; delay_seconds?: number; position?: string };
+  /** Whether this visitor may be asked now (fatigue, dismissal cooldown, sampling), decided by the server. */
+  eligibility?: { ask: boolean };
 }
+
+/** When a survey shown by data-survey opens (any one of them; none: at once). */
+export type Trigger =
+  | { kind: 'page_view'; url_pattern: string }
+  | { kind: 'event'; name: string }
+  | { kind: 'seconds_on_page'; seconds: number }
+  | { kind: 'scroll_depth'; percent: number };
 
 export type Scalar = string | number | boolean;
 

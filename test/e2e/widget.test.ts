@@ -61,8 +61,11 @@ describe.skipIf(!existsSync(CHROMIUM))('website widget in Chromium', () => {
   };
 
   /** A page of the fixture origin with the snippet (queue stub + async script) and `extra` HTML. */
-  const fixturePage = (path: string, options: { head?: string; body?: string; autoShow?: boolean } = {}) => {
-    const auto = options.autoShow === false ? '' : ` data-survey="${surveyId}"`;
+  const fixturePage = (
+    path: string,
+    options: { head?: string; body?: string; autoShow?: boolean; survey?: string } = {},
+  ) => {
+    const auto = options.autoShow === false ? '' : ` data-survey="${options.survey ?? surveyId}"`;
     pages.set(
       path,
       `<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -259,10 +262,66 @@ div, p { position: static !important; opacity: 0.1 !important; }
     await expect
       .poll(() => page.evaluate(() => localStorage.getItem('plaudit:outbox') ?? '[]'))
       .not.toContain('"score":6');
-    // A second reload sends nothing more: the server and the outbox agree on one answer.
+    // A second reload sends nothing more, and the survey does not show by itself again: the server
+    // knows this visitor answered (survey-fatigue rule), whatever the page does.
     await page.reload();
-    await score(page, 0).waitFor();
+    await page.waitForTimeout(1500);
+    expect(await widget(page).count()).toBe(0);
     expect(await responses()).toHaveLength(1);
     await context.close();
+  });
+
+  it('is not shown again after a dismissal, on another device too (server-side cooldown)', async () => {
+    await clear();
+    const secret = (await createApiKey(db, workspaceId, 'dismissal')).secret;
+    await post(secret, '/contacts', { external_id: 'user-77', email: 'mia@example.com' });
+    const identify = `<script>window.plaudit=function(){(plaudit.q=plaudit.q||[]).push(arguments)};
+plaudit('identify','user-77',{email:'mia@example.com'});</script>`;
+    const url = fixturePage('/dismiss', { head: identify });
+    const laptop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const first = await laptop.newPage();
+    await first.goto(url);
+    await score(first, 5).waitFor();
+    await widget(first).getByRole('button', { name: 'Close' }).first().click();
+    expect(await widget(first).count()).toBe(0);
+    await expect
+      .poll(
+        async () =>
+          (await db.query('SELECT 1 FROM widget_dismissal WHERE workspace_id = $1', [workspaceId])).length,
+      )
+      .toBe(1);
+    // Another browser (its own storage, another visitor id), the same user: not asked.
+    const phone = await browser.newContext({ viewport: { width: 375, height: 740 } });
+    const second = await phone.newPage();
+    await second.goto(url);
+    await second.waitForTimeout(1500);
+    expect(await widget(second).count()).toBe(0);
+    expect(await responses()).toEqual([]);
+    await laptop.close();
+    await phone.close();
+  });
+
+  it('opens on its trigger: a tracked event', async () => {
+    await clear();
+    const secret = (await createApiKey(db, workspaceId, 'trigger')).secret;
+    const checkout = (await post(secret, '/surveys', { name: 'Checkout', product_name: 'Taskwerk' })).id!;
+    const res = await fetch(`${api.publicUrl}/api/v1/surveys/${checkout}/widget`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ triggers: [{ kind: 'event', name: 'checkout_completed' }] }),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(fixturePage('/trigger', { survey: checkout }));
+    await page.waitForTimeout(1000);
+    expect(await widget(page).count()).toBe(0);
+    await page.evaluate(() =>
+      (window as unknown as { plaudit: (...a: unknown[]) => void }).plaudit('track', 'checkout_completed', {
+        total: 42,
+      }),
+    );
+    await score(page, 8).click();
+    expect(await waitForResponses(1)).toEqual([expect.objectContaining({ score: 8, channel: 'widget' })]);
+    await page.close();
   });
 });

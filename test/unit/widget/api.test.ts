@@ -17,12 +17,8 @@ const answer = (n: number, extra: Partial<ResponseBody> = {}): ResponseBody => (
 describe('widget api', () => {
   it('posts JSON as text/plain with keepalive and no other header (no CORS preflight)', async () => {
     const { f, calls } = fakeFetch();
-    const api = createApi(
-      f,
-      BASE,
-      'pk_test',
-      createStore(() => new FakeStorage()),
-    );
+    const store = createStore(() => new FakeStorage());
+    const api = createApi(f, BASE, 'pk_test', store);
     expect(await api.answer(answer(9))).toBe(true);
     await api.config('s', 'de');
     expect(calls.map((c) => c.url)).toEqual([`${BASE}/w/v1/responses`, `${BASE}/w/v1/surveys/config`]);
@@ -30,7 +26,13 @@ describe('widget api', () => {
     expect(init).toMatchObject({ method: 'POST', keepalive: true, credentials: 'omit' });
     expect(init.headers).toEqual({ 'Content-Type': 'text/plain;charset=UTF-8' });
     expect(typeof init.body).toBe('string');
-    expect(calls[1]!.body).toEqual({ key: 'pk_test', survey_id: 's', locale: 'de' });
+    // The config request carries the visitor (and the identified user) for the server's decision.
+    expect(calls[1]!.body).toEqual({ key: 'pk_test', survey_id: 's', locale: 'de', visitor_id: store.vid() });
+    await api.config('s', 'de', { id: 'u-1' });
+    expect(calls[2]!.body).toMatchObject({ user: { id: 'u-1' } });
+    api.dismiss('s');
+    expect(calls[3]!.url).toBe(`${BASE}/w/v1/dismissals`);
+    expect(calls[3]!.body).toEqual({ key: 'pk_test', survey_id: 's', visitor_id: store.vid() });
   });
 
   it('keeps an answer whose POST failed and sends it first on the next page load', async () => {

@@ -2,20 +2,25 @@ import { describe, expect, it } from 'vitest';
 import type { Api } from '../../../src/widget/api';
 import { createPlaudit, install, type Open, type Session } from '../../../src/widget/plaudit';
 import { createStore } from '../../../src/widget/store';
+import { matchesPath } from '../../../src/widget/triggers';
 import type { ResponseBody, WidgetConfig } from '../../../src/widget/types';
 import { FakeStorage } from './fakes';
 
 const config = { survey_id: 'survey-1', question: 'Q?' } as WidgetConfig;
 
 /** A plaudit function with a fake api and a fake view that records what was opened. */
-const setup = (key = 'pk_test') => {
+const setup = (key = 'pk_test', extra: Partial<WidgetConfig> = {}) => {
   const answers: ResponseBody[] = [];
+  const dismissed: string[] = [];
   const configs: string[] = [];
   const opened: { survey: string; focus: boolean; session: Session; closed: () => void }[] = [];
   const api: Api = {
     config: async (surveyId) => {
       configs.push(surveyId);
-      return surveyId === 'missing' ? null : { ...config, survey_id: surveyId };
+      return surveyId === 'missing' ? null : { ...config, ...extra, survey_id: surveyId };
+    },
+    dismiss: (surveyId) => {
+      dismissed.push(surveyId);
     },
     answer: async (body) => {
       answers.push(body);
@@ -34,7 +39,7 @@ const setup = (key = 'pk_test') => {
     open,
     url: () => 'https://app.example.com/p',
   });
-  return { plaudit, answers, configs, opened, store };
+  return { plaudit, answers, configs, opened, store, dismissed };
 };
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
@@ -141,5 +146,53 @@ describe('commands', () => {
     b.plaudit('show', 'survey-1');
     await tick();
     expect(b.opened).toHaveLength(1);
+  });
+});
+
+describe('server decisions and triggers (data-survey)', () => {
+  it('does not open a survey by itself when the server says the visitor may not be asked', async () => {
+    const { plaudit, opened } = setup('pk_test', { eligibility: { ask: false } });
+    await plaudit.show('survey-1', false);
+    expect(opened).toHaveLength(0);
+    // plaudit('show') is the page's explicit choice: it opens.
+    await plaudit.show('survey-1', true);
+    expect(opened).toHaveLength(1);
+  });
+
+  it('opens on a tracked event trigger, not before', async () => {
+    const { plaudit, opened } = setup('pk_test', {
+      eligibility: { ask: true },
+      widget: { triggers: [{ kind: 'event', name: 'checkout_completed' }], delay_seconds: 0 },
+    });
+    const showing = plaudit.show('survey-1', false);
+    await tick();
+    plaudit('track', 'page_seen');
+    await tick();
+    expect(opened).toHaveLength(0);
+    plaudit('track', 'checkout_completed', { total: 12 });
+    await showing;
+    expect(opened).toHaveLength(1);
+  });
+
+  it('reports a dismissal when closed without an answer, and none after an answer', async () => {
+    const { plaudit, opened, dismissed } = setup();
+    await plaudit.show('survey-1', true);
+    opened[0]!.closed();
+    expect(dismissed).toEqual(['survey-1']);
+    await plaudit.show('survey-2', true);
+    opened[1]!.session.score(8);
+    opened[1]!.closed();
+    expect(dismissed).toEqual(['survey-1']);
+  });
+});
+
+describe('matchesPath', () => {
+  it('matches * over any run of characters and nothing else', () => {
+    expect(matchesPath('/checkout/*', '/checkout/done')).toBe(true);
+    expect(matchesPath('/checkout/*', '/checkout/')).toBe(true);
+    expect(matchesPath('/checkout/*', '/cart')).toBe(false);
+    expect(matchesPath('/a.b', '/aXb')).toBe(false);
+    expect(matchesPath('/p(1)?', '/p(1)?')).toBe(true);
+    expect(matchesPath('*', '/anything')).toBe(true);
   });
 });
