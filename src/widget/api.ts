@@ -13,7 +13,7 @@ export type Fetch = (
 export const post = (f: Fetch, base: string, path: string, body: object) =>
   f(base + path, {
     method: 'POST',
-    headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
+    // A string body is sent as text/plain;charset=UTF-8 by the Fetch standard: no header to set.
     body: JSON.stringify(body),
     keepalive: true,
     credentials: 'omit',

@@ -14,8 +14,8 @@ const CSS =
   `*{box-sizing:border-box;margin:0;font:inherit;color:inherit}` +
   `.c{position:fixed;z-index:2147483000;right:16px;bottom:16px;width:calc(100vw - 32px);max-width:380px;` +
   `padding:16px 12px 12px;background:${PAPER};color:${INK};text-align:left;` +
-  `font:15px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;` +
-  `border:1px solid ${LINE};border-radius:12px;box-shadow:0 6px 24px rgba(0,0,0,.2)}` +
+  `font:15px/1.4 system-ui,sans-serif;` +
+  `border:1px solid ${LINE};border-radius:12px;box-shadow:0 6px 24px #0003}` +
   `p,label{display:block;margin:0 32px 12px 0;font-weight:600}` +
   `.t:empty{margin:0}` +
   `button{cursor:pointer;min-width:24px;min-height:32px;padding:4px 14px;border:1px solid ${LINE};` +
@@ -30,7 +30,8 @@ const CSS =
   `background:${PAPER};resize:vertical}` +
   `.a{display:flex;justify-content:flex-end;gap:8px;margin-top:10px}` +
   `.p{background:${INK};border-color:${INK};color:${PAPER}}` +
-  `@media(max-width:480px){.c{left:0;right:0;bottom:0;width:auto;max-width:none;max-height:50vh;overflow:auto;` +
+  `.L{left:16px;right:auto}.C{right:auto;left:50%;bottom:50%;transform:translate(-50%,50%)}` +
+  `@media(max-width:480px){.c{left:0;right:0;bottom:0;transform:none;width:auto;max-width:none;max-height:50vh;overflow:auto;` +
   `border-width:1px 0 0;border-radius:12px 12px 0 0;padding-bottom:calc(12px + env(safe-area-inset-bottom))}}`;
 
 const esc = (s: unknown): string => String(s ?? '').replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -52,7 +53,7 @@ export const openView: Open = (c, focus, session, closed) => {
     scores += `<button tabindex=${i ? -1 : 0}${name === String(i) ? '' : ` aria-label="${esc(name)}"`}>${i}</button>`;
   }
   root.innerHTML =
-    `<style>${CSS}</style><div class=c role=dialog aria-labelledby=q style="--b:${brand};--f:${textOn(brand)}">` +
+    `<style>${CSS}</style><div class="c ${({ 'bottom-left': 'L', center: 'C' } as Record<string, string>)[c.widget?.position ?? ''] ?? ''}" role=dialog aria-labelledby=q style="--b:${brand};--f:${textOn(brand)}">` +
     `<button class=x aria-label="${esc(c.close_label)}">×</button><div class=m><p id=q>${esc(question(c))}</p>` +
     `<div class=s role=group aria-labelledby=q>${scores}</div>` +
     `<div class=l aria-hidden=true><span>${esc(c.low_label)}</span><span>${esc(c.high_label)}</span></div></div>` +

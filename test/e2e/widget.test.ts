@@ -301,14 +301,17 @@ plaudit('identify','user-77',{email:'mia@example.com'});</script>`;
     await phone.close();
   });
 
-  it('opens on its trigger: a tracked event', async () => {
+  it('opens on its trigger (a tracked event) at its position (bottom left)', async () => {
     await clear();
     const secret = (await createApiKey(db, workspaceId, 'trigger')).secret;
     const checkout = (await post(secret, '/surveys', { name: 'Checkout', product_name: 'Taskwerk' })).id!;
     const res = await fetch(`${api.publicUrl}/api/v1/surveys/${checkout}/widget`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ triggers: [{ kind: 'event', name: 'checkout_completed' }] }),
+      body: JSON.stringify({
+        triggers: [{ kind: 'event', name: 'checkout_completed' }],
+        position: 'bottom-left',
+      }),
     });
     expect(res.status, await res.clone().text()).toBe(200);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -320,6 +323,11 @@ plaudit('identify','user-77',{email:'mia@example.com'});</script>`;
         total: 42,
       }),
     );
+    await score(page, 8).waitFor();
+    // The survey's position setting: bottom left.
+    const card = await widget(page).locator('.c').boundingBox();
+    expect(card!.x).toBeLessThanOrEqual(20);
+    expect(card!.y + card!.height).toBeGreaterThan(700);
     await score(page, 8).click();
     expect(await waitForResponses(1)).toEqual([expect.objectContaining({ score: 8, channel: 'widget' })]);
     await page.close();

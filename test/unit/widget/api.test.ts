@@ -24,7 +24,11 @@ describe('widget api', () => {
     expect(calls.map((c) => c.url)).toEqual([`${BASE}/w/v1/responses`, `${BASE}/w/v1/surveys/config`]);
     const init = calls[0]!.init;
     expect(init).toMatchObject({ method: 'POST', keepalive: true, credentials: 'omit' });
-    expect(init.headers).toEqual({ 'Content-Type': 'text/plain;charset=UTF-8' });
+    // No header at all: a string body goes as text/plain;charset=UTF-8 (a "simple" request).
+    expect(init.headers).toBeUndefined();
+    expect(new Request('https://x.example', init).headers.get('content-type')).toBe(
+      'text/plain;charset=UTF-8',
+    );
     expect(typeof init.body).toBe('string');
     // The config request carries the visitor (and the identified user) for the server's decision.
     expect(calls[1]!.body).toEqual({ key: 'pk_test', survey_id: 's', locale: 'de', visitor_id: store.vid() });

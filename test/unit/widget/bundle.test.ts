@@ -35,16 +35,19 @@ describe('widget bundle', () => {
     expect(code.trimStart()).toMatch(/^("use strict";)?\(\(\)=>\{/);
   });
 
-  it('speaks the wire contract: its two endpoints, text/plain with keepalive, the storage keys', () => {
+  it('speaks the wire contract: its endpoints, string bodies with keepalive and no header, the storage keys', () => {
     for (const s of [
       '/w/v1/responses',
       '/w/v1/surveys/config',
-      'text/plain',
+      '/w/v1/dismissals',
+      'body:JSON.stringify',
       'keepalive',
       'plaudit:outbox',
       'plaudit:vid',
     ])
       expect(code).toContain(s);
+    // A header (even Content-Type: application/json) would make every request preflighted.
     expect(code).not.toContain('application/json');
+    expect(code).not.toContain('headers:');
   });
 });
