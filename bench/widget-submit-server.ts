@@ -6,10 +6,11 @@
  * Reports `{ port }` over IPC once listening; on SIGTERM it stops accepting, lets every running
  * handler finish (its write committed) and exits.
  */
-import { serve } from '@hono/node-server';
+
 import { loadConfig } from '../src/server/config';
 import { createPgDatabase } from '../src/server/db/pg-adapter';
 import { createApp } from '../src/server/http/app';
+import { serveUntilSigterm } from './serve-child';
 import { createWidgetBaselineApp } from './widget-submit-baseline';
 
 async function main() {
@@ -40,33 +41,7 @@ async function main() {
   } else {
     throw new Error(`BENCH_TARGET must be plaudit or baseline, not ${target}`);
   }
-  let active = 0;
-  // The Node request travels along as `env`, as @hono/node-server passes it (read-body.ts uses it).
-  const counted = async (request: Request, env: unknown) => {
-    active++;
-    try {
-      return await fetch(request, env);
-    } finally {
-      active--;
-    }
-  };
-  const server = serve({ fetch: counted, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('no TCP address');
-  process.on('SIGTERM', async () => {
-    server.close();
-    (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-    while (active > 0) await new Promise((r) => setTimeout(r, 10));
-    stop().then(
-      () => process.exit(0),
-      (error) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  });
-  process.send?.({ port: address.port });
+  await serveUntilSigterm(fetch, stop);
 }
 
 main().catch((error) => {

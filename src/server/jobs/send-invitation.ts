@@ -24,13 +24,11 @@
  *   overwrites a finished one.
  */
 
-import type { ReminderPlan } from '../../core/reminders';
-import type { SurveyTexts } from '../../core/survey-texts';
-import { composeSurveyEmail } from '../channels/email/compose-survey-email';
 import { deliverSurveyEmail } from '../channels/email/deliver-survey-email';
 import { type Mailer, MailSendError } from '../channels/email/mailer';
 import type { Queryable } from '../db/port';
 import { normaliseEmail } from '../repo/contacts';
+import { composeInvitationEmail, type InvitationToEmail, loadInvitationToEmail } from './invitation-email';
 import { describeError } from './queue';
 import { ownsAttemptSql } from './queue-sql';
 import { enqueueNextReminder } from './send-reminder';
@@ -49,52 +47,8 @@ export interface SendInvitationDeps {
   readonly clock: () => Date;
 }
 
-interface InvitationToSend {
-  id: string;
-  workspace_id: string;
-  token: string;
-  status: string;
-  expires_at: Date | string;
-  answered_at: Date | string | null;
-  contact_id: string;
-  email: string | null;
-  name: string | null;
-  locale: string | null;
-  unsubscribed_at: Date | string | null;
-  product_name: string;
-  brand_color: string;
-  logo_url: string | null;
-  default_locale: string;
-  texts: Record<string, SurveyTexts>;
-  survey_status: 'active' | 'archived';
-  reminder_plan: ReminderPlan | null;
-  /** The workspace's open tracking: the email carries the pixel. */
-  track_opens: boolean;
-  /** Recorded with the first attempt; a later attempt sends with the same one. */
-  message_id: string | null;
-  sent_at: Date | string | null;
-  reminders_sent: number;
-}
-
 const FINISHED = new Set(['sent', 'bounced', 'skipped', 'failed']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The invitation with its survey, contact and workspace, in one query. */
-async function loadInvitation(db: Queryable, id: string): Promise<InvitationToSend | undefined> {
-  const rows = await db.query<InvitationToSend>(
-    `SELECT i.id, w.id AS workspace_id, i.token, i.status, i.expires_at, i.answered_at,
-            c.id AS contact_id, c.email, c.name, c.locale, c.unsubscribed_at,
-            s.product_name, s.brand_color, s.logo_url, s.default_locale, s.texts, s.status AS survey_status,
-            i.reminder_plan, w.track_opens, i.message_id, i.sent_at, i.reminders_sent
-     FROM invitation i
-     JOIN workspace w ON w.id = i.workspace_id
-     JOIN survey s ON s.id = i.survey_id
-     JOIN contact c ON c.id = i.contact_id
-     WHERE i.id = $1`,
-    [id],
-  );
-  return rows[0];
-}
 
 /** Writes the outcome of the attempt, only over 'sending' (a finished invitation stays as it is). */
 async function finish(
@@ -130,7 +84,7 @@ const dateOf = (value: Date | string) => (value instanceof Date ? value : new Da
  * A late attempt's delivery also overrides a 'failed' that another attempt wrote meanwhile: the
  * email did arrive.
  */
-async function recordSent(db: Queryable, invitation: InvitationToSend, sentAt: Date): Promise<void> {
+async function recordSent(db: Queryable, invitation: InvitationToEmail, sentAt: Date): Promise<void> {
   const rows = await db.query(
     `UPDATE invitation SET status = 'sent', sent_at = $2, delivery_error = NULL
      WHERE id = $1 AND status IN ('sending', 'failed') RETURNING id`,
@@ -151,7 +105,7 @@ export function sendInvitationHandler(deps: SendInvitationDeps): JobHandler {
     if (typeof invitationId !== 'string' || !UUID.test(invitationId)) {
       throw new PermanentJobError(`job ${job.id}: payload.invitation_id is not an invitation id`);
     }
-    const invitation = await loadInvitation(db, invitationId);
+    const invitation = await loadInvitationToEmail(db, invitationId);
     // Deleted since it was queued (with its workspace, survey or contact): nothing to send.
     if (!invitation) return;
     if (invitation.workspace_id !== job.workspaceId) {
@@ -180,19 +134,7 @@ export function sendInvitationHandler(deps: SendInvitationDeps): JobHandler {
       return;
     }
 
-    const composed = composeSurveyEmail({
-      publicUrl: deps.publicUrl,
-      invitation: { id: invitation.id, token: invitation.token },
-      contact: { email: invitation.email!, name: invitation.name, locale: invitation.locale },
-      survey: {
-        product_name: invitation.product_name,
-        brand_color: invitation.brand_color,
-        logo_url: invitation.logo_url,
-        default_locale: invitation.default_locale,
-        texts: invitation.texts,
-      },
-      trackOpens: invitation.track_opens,
-    });
+    const composed = composeInvitationEmail(deps.publicUrl, invitation, invitation.email!);
 
     // An earlier attempt recorded 'sending' and ended without a result (it died, lost its lease, or
     // failed transiently): its Message-ID is the one to use, and where the mailer can prove that

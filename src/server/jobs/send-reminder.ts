@@ -19,11 +19,10 @@
  *   `reminders_sent = n` and enqueues reminder n + 1 (unique key: at most once).
  */
 import { type ReminderPlan, reminderDueAt } from '../../core/reminders';
-import type { SurveyTexts } from '../../core/survey-texts';
-import { composeSurveyEmail } from '../channels/email/compose-survey-email';
 import { deliverSurveyEmail } from '../channels/email/deliver-survey-email';
 import { type Mailer, MailSendError } from '../channels/email/mailer';
 import type { Queryable } from '../db/port';
+import { composeInvitationEmail, loadInvitationToEmail } from './invitation-email';
 import { enqueue } from './queue';
 import { ownsAttemptSql } from './queue-sql';
 import { type JobHandler, PermanentJobError } from './worker';
@@ -53,24 +52,6 @@ export interface RemindableInvitation {
   reminder_plan: ReminderPlan | null;
   /** Reminders sent, counting the one just recorded. */
   reminders_sent: number;
-}
-
-interface InvitationToRemind extends RemindableInvitation {
-  token: string;
-  status: string;
-  contact_id: string;
-  email: string | null;
-  name: string | null;
-  locale: string | null;
-  unsubscribed_at: Date | string | null;
-  product_name: string;
-  brand_color: string;
-  logo_url: string | null;
-  default_locale: string;
-  texts: Record<string, SurveyTexts>;
-  survey_status: 'active' | 'archived';
-  /** The workspace's open tracking: the reminder carries the pixel too. */
-  track_opens: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -113,23 +94,6 @@ export async function enqueueNextReminder(
   return true;
 }
 
-async function loadInvitation(db: Queryable, id: string): Promise<InvitationToRemind | undefined> {
-  const rows = await db.query<InvitationToRemind>(
-    `SELECT i.id, i.workspace_id, i.token, i.status, i.sent_at, i.expires_at, i.answered_at,
-            i.reminder_plan, i.reminders_sent,
-            c.id AS contact_id, c.email, c.name, c.locale, c.unsubscribed_at,
-            s.product_name, s.brand_color, s.logo_url, s.default_locale, s.texts, s.status AS survey_status,
-            w.track_opens
-     FROM invitation i
-     JOIN workspace w ON w.id = i.workspace_id
-     JOIN survey s ON s.id = i.survey_id
-     JOIN contact c ON c.id = i.contact_id
-     WHERE i.id = $1`,
-    [id],
-  );
-  return rows[0];
-}
-
 /** Clears the recorded attempt of reminder n (it did not go out: suppressed, bounced or failed). */
 async function clearAttempt(db: Queryable, id: string, n: number): Promise<void> {
   await db.query(
@@ -154,7 +118,7 @@ export function sendReminderHandler(deps: SendReminderDeps): JobHandler {
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
       throw new PermanentJobError(`job ${job.id}: payload.number is not a reminder number`);
     }
-    const invitation = await loadInvitation(db, invitationId);
+    const invitation = await loadInvitationToEmail(db, invitationId);
     if (!invitation) return; // deleted since
     if (invitation.workspace_id !== job.workspaceId) {
       throw new PermanentJobError(`job ${job.id}: invitation ${invitationId} is not of the job's workspace`);
@@ -180,20 +144,7 @@ export function sendReminderHandler(deps: SendReminderDeps): JobHandler {
       return;
     }
 
-    const email = composeSurveyEmail({
-      publicUrl: deps.publicUrl,
-      invitation: { id: invitation.id, token: invitation.token },
-      contact: { email: invitation.email, name: invitation.name, locale: invitation.locale },
-      survey: {
-        product_name: invitation.product_name,
-        brand_color: invitation.brand_color,
-        logo_url: invitation.logo_url,
-        default_locale: invitation.default_locale,
-        texts: invitation.texts,
-      },
-      reminder: { number: n },
-      trackOpens: invitation.track_opens,
-    });
+    const email = composeInvitationEmail(deps.publicUrl, invitation, invitation.email, n);
 
     // The attempt, recorded before the SMTP transaction (and the last check that it is still due),
     // only while this attempt still owns the job.
