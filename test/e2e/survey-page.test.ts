@@ -137,6 +137,51 @@ describe.skipIf(!existsSync(CHROMIUM))('hosted survey page in Chromium', () => {
     ]);
   });
 
+  it('lets a promoter tick the testimonial consent with the keyboard, without JavaScript', async () => {
+    const asking = await createSurvey(db, workspaceId, {
+      name: 'Consent',
+      kind: 'relational',
+      journey_stage: 'loyalty',
+      product_name: 'Taskwerk',
+      default_locale: 'en',
+      texts: { ...DEFAULT_SURVEY_TEXTS },
+      brand_color: '#0f766e',
+      ask_testimonial_consent: true,
+    });
+    const context = await browser.newContext({
+      javaScriptEnabled: false,
+      viewport: { width: 375, height: 740 },
+      isMobile: true,
+      locale: 'en-US',
+    });
+    const page = await context.newPage();
+    await page.goto(`${base}/s/${asking.public_token}`);
+    await tabTo(page, '10');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/r\/[\w-]+/);
+    const answerPage = page.url();
+    const consent = page.getByLabel('You may quote my comment publicly with my first name and initial.');
+    expect(await consent.isChecked()).toBe(false);
+    await page.getByLabel('What is the main reason for your score?').focus();
+    await page.keyboard.type('Saves me an hour a day.');
+    await page.keyboard.press('Tab');
+    expect(await consent.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Space');
+    expect(await consent.isChecked()).toBe(true);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    await page.screenshot({ path: `${ARTIFACTS}/survey-consent-phone-en.png`, fullPage: true });
+    await tabTo(page, 'Submit');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/done=1/);
+    await context.close();
+    const editToken = new URL(answerPage).pathname.split('/').pop()!;
+    const stored = await db.query<{ score: number; comment: string; testimonial_consent: boolean }>(
+      'SELECT score, comment, testimonial_consent FROM response WHERE edit_token = $1',
+      [editToken],
+    );
+    expect(stored).toEqual([{ score: 10, comment: 'Saves me an hour a day.', testimonial_consent: true }]);
+  });
+
   it('fits a 375 px screen without sideways scrolling and keeps the score buttons large', async () => {
     const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true });
     const page = await context.newPage();

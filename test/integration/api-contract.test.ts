@@ -52,9 +52,16 @@ const VALID_REQUESTS: Record<string, (ids: Ids) => RequestParts> = {
   'PATCH /publishable-keys/{id}': () => ({ body: { allowed_origins: ['https://*.example.com'] } }),
   'DELETE /publishable-keys/{id}': () => ({}),
   'GET /surveys': () => ({ query: { status: 'active' } }),
-  'POST /surveys': () => ({ body: { name: 'Another survey', product_name: 'Taskwerk' } }),
+  'POST /surveys': () => ({
+    body: {
+      name: 'Another survey',
+      product_name: 'Taskwerk',
+      ask_testimonial_consent: true,
+      texts: { en: { testimonial_consent: 'You may quote me.' } },
+    },
+  }),
   'GET /surveys/{id}': () => ({}),
-  'PATCH /surveys/{id}': () => ({ body: { name: 'Renamed survey' } }),
+  'PATCH /surveys/{id}': () => ({ body: { name: 'Renamed survey', ask_testimonial_consent: true } }),
   'GET /surveys/{id}/widget': () => ({}),
   'PUT /surveys/{id}/widget': () => ({
     body: {
@@ -122,10 +129,12 @@ const VALID_REQUESTS: Record<string, (ids: Ids) => RequestParts> = {
     },
   }),
   'GET /events': () => ({ query: { name: 'purchase' } }),
-  'POST /responses': (ids) => ({ body: { survey_id: ids.survey, score: 9, contact_id: ids.contact } }),
+  'POST /responses': (ids) => ({
+    body: { survey_id: ids.survey, score: 9, contact_id: ids.contact, testimonial_consent: true },
+  }),
   'GET /responses': (ids) => ({ query: { survey_id: ids.survey } }),
   'GET /responses/{id}': () => ({}),
-  'PATCH /responses/{id}': () => ({ body: { comment: 'changed' } }),
+  'PATCH /responses/{id}': () => ({ body: { comment: 'changed', testimonial_consent: false } }),
   'GET /metrics/nps': (ids) => ({ query: { survey_id: ids.survey, current: 'true' } }),
   'GET /metrics/trend': (ids) => ({ query: { survey_id: ids.survey, granularity: 'month' } }),
   'GET /metrics/breakdown': (ids) => ({ query: { survey_id: ids.survey, by: 'plan' } }),

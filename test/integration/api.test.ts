@@ -100,8 +100,9 @@ for (const kind of databaseKinds()) {
         created_at: new Date(),
       };
       const [first, second] = await insertResponses(db, [item, { ...item, score: 3 }]);
-      expect(first).toEqual({ id: first!.id, inserted: true });
-      expect(second).toEqual({ id: first!.id, inserted: false });
+      const noConsent = { testimonial_consent: null, testimonial_consent_at: null };
+      expect(first).toEqual({ id: first!.id, inserted: true, ...noConsent });
+      expect(second).toEqual({ id: first!.id, inserted: false, ...noConsent });
       // The same through the API, at once: one 201 and one 200 with the same id.
       const body = { survey_id: survey.id, score: 10, idempotency_key: 'same-time' };
       const answers = await Promise.all([
@@ -232,6 +233,151 @@ for (const kind of databaseKinds()) {
       const doc = await json(await app.request('/api/v1/openapi.json'));
       expect(doc.openapi).toBe('3.1.0');
       expect(doc.paths['/responses'].post.requestBody).toBeTruthy();
+    });
+
+    it('asks testimonial consent only when the survey says so, with its own text per locale', async () => {
+      const plain = await json(await call('a', 'POST', '/surveys', { name: 'Plain', product_name: 'P' }));
+      expect(plain.ask_testimonial_consent).toBe(false);
+      expect(plain.texts.en.testimonial_consent).toBeUndefined();
+      const created = await call('a', 'POST', '/surveys', {
+        name: 'Asks',
+        product_name: 'P',
+        ask_testimonial_consent: true,
+        texts: { de: { testimonial_consent: 'Sie dürfen mich zitieren.' } },
+      });
+      expect(created.status).toBe(201);
+      const asks = await json(created);
+      expect(asks.ask_testimonial_consent).toBe(true);
+      expect(asks.texts.de).toMatchObject({ testimonial_consent: 'Sie dürfen mich zitieren.' });
+      expect(asks.texts.de.question).toContain('weiterempfehlen');
+
+      const patched = await call('a', 'PATCH', `/surveys/${plain.id}`, {
+        ask_testimonial_consent: true,
+        texts: { en: { testimonial_consent: 'Quote me on {product}.' } },
+      });
+      expect(patched.status).toBe(200);
+      const got = await json(await call('a', 'GET', `/surveys/${plain.id}`));
+      expect(got.ask_testimonial_consent).toBe(true);
+      expect(got.texts.en.testimonial_consent).toBe('Quote me on {product}.');
+      // Another patch leaves it alone; false turns it off.
+      await call('a', 'PATCH', `/surveys/${plain.id}`, { name: 'Plain 2' });
+      expect((await json(await call('a', 'GET', `/surveys/${plain.id}`))).ask_testimonial_consent).toBe(true);
+      await call('a', 'PATCH', `/surveys/${plain.id}`, { ask_testimonial_consent: false });
+      const listed = (await json(await call('a', 'GET', '/surveys'))).data.find(
+        (s: { id: string }) => s.id === plain.id,
+      );
+      expect(listed.ask_testimonial_consent).toBe(false);
+
+      for (const [body, field] of [
+        [{ texts: { en: { testimonial_consent: 'x'.repeat(501) } } }, 'texts.en.testimonial_consent'],
+        [{ texts: { en: { testimonial_consent: '   ' } } }, 'texts.en.testimonial_consent'],
+        [{ ask_testimonial_consent: 'yes' }, 'ask_testimonial_consent'],
+        [{ texts: { fr: { testimonial_consent: 'Citez-moi.' } } }, 'texts.fr.question'],
+      ] as const) {
+        const res = await call('a', 'PATCH', `/surveys/${plain.id}`, body);
+        expect(res.status, JSON.stringify(body)).toBe(400);
+        expect((await json(res)).error.field).toBe(field);
+      }
+    });
+
+    it('keeps testimonial consent only for promoters of a survey that asks it', async () => {
+      const asks = await json(
+        await call('a', 'POST', '/surveys', { name: 'C', product_name: 'P', ask_testimonial_consent: true }),
+      );
+      const plain = await json(await call('a', 'POST', '/surveys', { name: 'N', product_name: 'P' }));
+      const submit = async (body: Record<string, unknown>) => {
+        const res = await call('a', 'POST', '/responses', body);
+        expect(res.status).toBe(201);
+        return json(res);
+      };
+      const yes = await submit({ survey_id: asks.id, score: 10, testimonial_consent: true });
+      expect(yes.testimonial_consent).toBe(true);
+      expect(yes.testimonial_consent_at).toBe(yes.created_at);
+      const no = await submit({ survey_id: asks.id, score: 9, testimonial_consent: false });
+      expect(no).toMatchObject({ testimonial_consent: false, testimonial_consent_at: no.created_at });
+      for (const body of [
+        { survey_id: asks.id, score: 8, testimonial_consent: true },
+        { survey_id: asks.id, score: 0, testimonial_consent: true },
+        { survey_id: asks.id, score: 10 },
+        { survey_id: plain.id, score: 10, testimonial_consent: true },
+      ]) {
+        const answer = await submit(body);
+        expect(answer, JSON.stringify(body)).toMatchObject({
+          testimonial_consent: null,
+          testimonial_consent_at: null,
+        });
+        const stored = await json(await call('a', 'GET', `/responses/${answer.id}`));
+        expect(stored).toMatchObject({ testimonial_consent: null, testimonial_consent_at: null });
+      }
+      const bad = await call('a', 'POST', '/responses', {
+        survey_id: asks.id,
+        score: 9,
+        testimonial_consent: 1,
+      });
+      expect(bad.status).toBe(400);
+      expect((await json(bad)).error.field).toBe('testimonial_consent');
+      // A duplicate answers with what was stored the first time.
+      const keyed = {
+        survey_id: asks.id,
+        score: 10,
+        testimonial_consent: true,
+        idempotency_key: 'consent-1',
+      };
+      const first = await json(await call('a', 'POST', '/responses', keyed));
+      const again = await call('a', 'POST', '/responses', { ...keyed, testimonial_consent: false });
+      expect(again.status).toBe(200);
+      expect(await json(again)).toMatchObject({
+        id: first.id,
+        duplicate: true,
+        testimonial_consent: true,
+        testimonial_consent_at: first.testimonial_consent_at,
+      });
+
+      const listed = (await json(await call('a', 'GET', `/responses?survey_id=${asks.id}&limit=100`))).data;
+      expect(listed.find((r: { id: string }) => r.id === yes.id)).toMatchObject({
+        testimonial_consent: true,
+        testimonial_consent_at: yes.created_at,
+      });
+      expect(listed.find((r: { id: string }) => r.id === no.id).testimonial_consent).toBe(false);
+
+      const patch = async (id: string, body: Record<string, unknown>) => {
+        const res = await call('a', 'PATCH', `/responses/${id}`, body);
+        expect(res.status).toBe(200);
+        return json(res);
+      };
+      // A comment change keeps the consent and its time; a change of mind stamps a new time.
+      expect(await patch(yes.id, { comment: 'Love it' })).toMatchObject({
+        comment: 'Love it',
+        testimonial_consent: true,
+        testimonial_consent_at: yes.created_at,
+      });
+      const changed = await patch(no.id, { testimonial_consent: true });
+      expect(changed.testimonial_consent).toBe(true);
+      expect(changed.testimonial_consent_at).not.toBeNull();
+      expect(await patch(no.id, { testimonial_consent: true })).toMatchObject({
+        testimonial_consent_at: changed.testimonial_consent_at,
+      });
+      // 10 → 9 keeps it; 9 → 8 clears it; back to 10 it stays unanswered until given again.
+      expect((await patch(yes.id, { score: 9 })).testimonial_consent).toBe(true);
+      expect(await patch(yes.id, { score: 8 })).toMatchObject({
+        testimonial_consent: null,
+        testimonial_consent_at: null,
+      });
+      expect((await patch(yes.id, { score: 10 })).testimonial_consent).toBeNull();
+      expect(await patch(yes.id, { score: 6, testimonial_consent: true })).toMatchObject({
+        testimonial_consent: null,
+      });
+      expect((await patch(yes.id, { score: 10, testimonial_consent: true })).testimonial_consent).toBe(true);
+      expect(await patch(yes.id, { testimonial_consent: null })).toMatchObject({
+        testimonial_consent: null,
+        testimonial_consent_at: null,
+      });
+      // A survey that stopped asking keeps no new consent.
+      await call('a', 'PATCH', `/surveys/${asks.id}`, { ask_testimonial_consent: false });
+      expect((await patch(yes.id, { testimonial_consent: true })).testimonial_consent).toBeNull();
+      // The metrics followed the score changes (10 → 9 → 8 → 10 → 6 → 10).
+      const nps = await json(await call('a', 'GET', `/metrics/nps?survey_id=${asks.id}`));
+      expect(nps.distribution).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 3]);
     });
   });
 }

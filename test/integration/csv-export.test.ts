@@ -99,6 +99,7 @@ for (const kind of databaseKinds()) {
         'score',
         'category',
         'comment',
+        'testimonial_consent',
         'channel',
         'locale',
         'contact_id',
@@ -202,6 +203,42 @@ for (const kind of databaseKinds()) {
       await new Promise((resolve) => setTimeout(resolve, 200));
       // One page read, at most one read ahead: not the three pages of the whole export.
       expect(exportQueries).toBeLessThanOrEqual(2);
+    });
+
+    it('exports the testimonial consent (true, false, empty) and does not import it back', async () => {
+      const asks = (
+        await json(
+          await call('b', 'POST', '/surveys', {
+            name: 'Consent',
+            product_name: 'P',
+            ask_testimonial_consent: true,
+          }),
+        )
+      ).id;
+      const answers = [
+        { score: 10, comment: 'Great', testimonial_consent: true, created_at: '2026-03-10T10:00:00Z' },
+        { score: 9, comment: 'Good', testimonial_consent: false, created_at: '2026-03-10T11:00:00Z' },
+        { score: 5, comment: 'Meh', testimonial_consent: true, created_at: '2026-03-10T12:00:00Z' },
+      ];
+      for (const answer of answers) {
+        expect((await call('b', 'POST', '/responses', { survey_id: asks, ...answer })).status).toBe(201);
+      }
+      const csv = await (await call('b', 'GET', `/responses/export?survey_id=${asks}`)).text();
+      const rows = rowsOf(csv);
+      expect(rows.map((r) => [r.score, r.testimonial_consent])).toEqual([
+        ['5', ''],
+        ['9', 'false'],
+        ['10', 'true'],
+      ]);
+      const copy = (await json(await call('b', 'POST', '/surveys', { name: 'Copy 2', product_name: 'P' })))
+        .id;
+      const res = await upload('b', `/imports/responses?survey_id=${copy}`, csv);
+      expect((await json(res)).imported.inserted).toBe(3);
+      const imported = (await json(await call('b', 'GET', `/responses?survey_id=${copy}`))).data;
+      for (const response of imported) {
+        expect(response.attributes).not.toHaveProperty('testimonial_consent');
+        expect(response.testimonial_consent).toBeNull();
+      }
     });
   });
 }

@@ -353,6 +353,131 @@ for (const kind of databaseKinds()) {
       expect(stored[0]).toMatchObject({ score: 9, comment: null });
     });
 
+    it('asks promoters for testimonial consent with an unticked checkbox and stores their choice', async () => {
+      const asking = await json(
+        await api('POST', '/surveys', {
+          name: 'Consent',
+          product_name: 'Taskwerk',
+          ask_testimonial_consent: true,
+          texts: { en: { testimonial_consent: 'Quote me on {product} <b>now</b>' } },
+        }),
+      );
+      const inviteTo = async (email: string, locale = 'en') => {
+        const res = await api('POST', '/invitations', { survey_id: asking.id, contact: { email, locale } });
+        return new URL((await json(res)).url).pathname;
+      };
+      const storedOf = async (path: string) => {
+        const token = path.split('/s/')[1];
+        const invitations = (await json(await api('GET', `/invitations?survey_id=${asking.id}&limit=200`)))
+          .data;
+        const invitation = invitations.find((i: { token: string }) => i.token === token);
+        return (await responsesOf(asking.id)).find(
+          (r: { invitation_id: string }) => r.invitation_id === invitation.id,
+        );
+      };
+      const checkbox = /<input type="checkbox" id="consent" name="testimonial_consent" value="1"( checked)?>/;
+
+      // A promoter who ticks the box: stored true, with the time.
+      const ticks = await inviteTo('ticks@example.com');
+      expect((await get(`${ticks}?score=10`)).status).toBe(303);
+      const page = await (await get(ticks)).text();
+      expect(page).toMatch(checkbox);
+      expect(checkbox.exec(page)![1]).toBeUndefined();
+      expect(page).toContain('<label for="consent">Quote me on Taskwerk &lt;b&gt;now&lt;/b&gt;</label>');
+      expect(page).toContain('<input type="hidden" name="consent_asked" value="1">');
+      const saved = await post(ticks, {
+        step: 'comment',
+        comment: 'Love it',
+        consent_asked: '1',
+        testimonial_consent: '1',
+      });
+      expect(saved.status).toBe(303);
+      let stored = await storedOf(ticks);
+      expect(stored).toMatchObject({ score: 10, comment: 'Love it', testimonial_consent: true });
+      // Stamped by the database, like updated_at, when the comment step stores it.
+      expect(stored.testimonial_consent_at).toEqual(expect.any(String));
+      // Back on the page within the window, the box shows the consent given.
+      expect(checkbox.exec(await (await get(ticks)).text())![1]).toBe(' checked');
+      // Lowering the score to a passive's clears it; no checkbox for a passive.
+      expect((await post(ticks, { score: '8' })).status).toBe(303);
+      stored = await storedOf(ticks);
+      expect(stored).toMatchObject({ score: 8, testimonial_consent: null, testimonial_consent_at: null });
+      expect(await (await get(ticks)).text()).not.toContain('type="checkbox"');
+
+      // A promoter who leaves it unticked: stored false.
+      const unticked = await inviteTo('unticked@example.com');
+      await get(`${unticked}?score=9`);
+      expect((await post(unticked, { step: 'comment', comment: 'Fine', consent_asked: '1' })).status).toBe(
+        303,
+      );
+      expect(await storedOf(unticked)).toMatchObject({
+        score: 9,
+        comment: 'Fine',
+        testimonial_consent: false,
+      });
+
+      // A detractor sees no checkbox and stores NULL, even if a consent is posted.
+      const detractor = await inviteTo('detractor@example.com');
+      await get(`${detractor}?score=3`);
+      expect(await (await get(detractor)).text()).not.toContain('type="checkbox"');
+      await post(detractor, {
+        step: 'comment',
+        comment: 'Slow',
+        consent_asked: '1',
+        testimonial_consent: '1',
+      });
+      expect(await storedOf(detractor)).toMatchObject({
+        score: 3,
+        comment: 'Slow',
+        testimonial_consent: null,
+      });
+
+      // The built-in German text for a German page; a too-long comment keeps the ticked box.
+      const german = await inviteTo('deutsch@example.de', 'de');
+      await get(`${german}?score=10`);
+      expect(await (await get(german)).text()).toContain(
+        '<label for="consent">Sie dürfen meinen Kommentar mit meinem Vornamen und Initial öffentlich zitieren.</label>',
+      );
+      const tooLong = await post(german, {
+        step: 'comment',
+        comment: 'z'.repeat(5001),
+        consent_asked: '1',
+        testimonial_consent: '1',
+      });
+      expect(tooLong.status).toBe(400);
+      expect(checkbox.exec(await tooLong.text())![1]).toBe(' checked');
+      expect((await storedOf(german)).testimonial_consent).toBeNull();
+
+      // The public link: /r/<edit token> takes the consent with the comment too.
+      const publicPath = new URL(asking.public_url).pathname;
+      const answerPage = (await get(`${publicPath}?score=9`)).headers.get('location')!;
+      expect(await (await get(answerPage)).text()).toMatch(checkbox);
+      await post(answerPage, {
+        step: 'comment',
+        comment: 'Public',
+        consent_asked: '1',
+        testimonial_consent: '1',
+      });
+      expect(
+        (await responsesOf(asking.id)).find((r: { comment: string }) => r.comment === 'Public'),
+      ).toMatchObject({ score: 9, channel: 'link', testimonial_consent: true });
+    });
+
+    it('shows no consent checkbox for a survey that does not ask it', async () => {
+      const path = await invite({ email: 'no-ask@example.com' });
+      await get(`${path}?score=10`);
+      const page = await (await get(path)).text();
+      expect(page).not.toContain('type="checkbox"');
+      expect(page).not.toContain('consent_asked');
+      await post(path, { step: 'comment', comment: 'Nice' });
+      expect((await responseOfInvitation(path))[0]).toMatchObject({
+        score: 10,
+        comment: 'Nice',
+        testimonial_consent: null,
+        testimonial_consent_at: null,
+      });
+    });
+
     it('limits requests per client with a 429 page and Retry-After', async () => {
       const limited = createApp({
         config: loadConfig({ PLAUDIT_PUBLIC_RATE_LIMIT: '3', PLAUDIT_TRUST_PROXY: '1' }),

@@ -11,7 +11,12 @@ import { generateDemoData } from './generate-demo-data';
  * Creates a demo workspace filled with two years of generated responses and returns it with a
  * fresh API key. Each response carries the release that was current when it was given, so the
  * dip after "Release 4.0" can be found as a segment.
+ *
+ * The relationship survey asks for testimonial consent; two of every three of its promoters who
+ * wrote a comment gave it (deterministic, so the demo is the same on every load).
  */
+const CONSENT_SURVEY_KEY = 'relationship';
+
 export async function loadDemoData(
   db: Database,
   options: { now: Date; seed?: number; onProgress?: (done: number, total: number) => void },
@@ -40,6 +45,7 @@ export async function loadDemoData(
       default_locale: s.defaultLocale,
       texts,
       brand_color: s.brandColor,
+      ask_testimonial_consent: s.key === CONSENT_SURVEY_KEY,
     });
     surveyIds.set(s.key, survey.id);
   }
@@ -93,6 +99,11 @@ export async function loadDemoData(
         edit_token: null,
         editable_until: null,
         created_at: r.createdAt,
+        // Kept by insertResponses only for promoters of the survey that asks.
+        testimonial_consent:
+          r.surveyKey === CONSENT_SURVEY_KEY && r.score >= 9 && r.comment !== null
+            ? (start + i) % 3 !== 0
+            : null,
       };
     });
     await insertResponses(db, batch);

@@ -37,8 +37,19 @@ const COLUMNS = [
 ] as const;
 type Column = (typeof COLUMNS)[number];
 const ALIASES: Record<string, Column> = { response_id: 'id', contact_name: 'name' };
-/** Columns of Plaudit's export that are derived or belong to the source workspace. */
-const EXPORT_ONLY = ['day', 'survey_name', 'category', 'contact_id', 'account_id', 'account_name'];
+/**
+ * Columns of Plaudit's export that are derived or belong to the source workspace. The testimonial
+ * consent is not imported: it was given for the survey that asked it.
+ */
+const EXPORT_ONLY = [
+  'day',
+  'survey_name',
+  'category',
+  'testimonial_consent',
+  'contact_id',
+  'account_id',
+  'account_name',
+];
 
 /** Responses may be dated a little ahead: clocks differ. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;

@@ -11,6 +11,7 @@ export interface ExportRow {
   survey_name: string;
   score: number;
   comment: string | null;
+  testimonial_consent: boolean | null;
   channel: string;
   locale: string | null;
   contact_id: string | null;
@@ -40,7 +41,7 @@ export async function listResponsesForExport(
   params.push(page.limit);
   return db.query<ExportRow>(
     `SELECT r.id, r.created_at, r.day::text AS day, r.survey_id, s.name AS survey_name, r.score, r.comment,
-       r.channel, r.locale, r.contact_id, c.email, c.external_id, c.name AS contact_name, r.account_id,
+       r.testimonial_consent, r.channel, r.locale, r.contact_id, c.email, c.external_id, c.name AS contact_name, r.account_id,
        a.name AS account_name, r.attributes, r.created_at::text AS cursor_at
      FROM response r
      JOIN survey s ON s.id = r.survey_id

@@ -15,6 +15,10 @@ export interface ResponseRow {
   channel: string;
   attributes: Attributes;
   editable_until: Date | null;
+  /** May the comment be quoted publicly (migration 0017); null: not asked or not answered. */
+  testimonial_consent: boolean | null;
+  /** When `testimonial_consent` was given or last changed. */
+  testimonial_consent_at: Date | null;
   day: string;
   created_at: Date;
   updated_at: Date;
@@ -35,6 +39,8 @@ const COLUMN_NAMES = [
   'channel',
   'attributes',
   'editable_until',
+  'testimonial_consent',
+  'testimonial_consent_at',
   'created_at',
   'updated_at',
 ];
@@ -75,13 +81,28 @@ export interface NewResponse {
   edit_token: string | null;
   editable_until: Date | null;
   created_at: Date;
+  /**
+   * The answer to the testimonial-consent question. Stored only for a promoter (9-10) of a survey
+   * that asks it (`survey.ask_testimonial_consent`), else NULL; absent: NULL (not answered).
+   */
+  testimonial_consent?: boolean | null;
 }
 
 export interface InsertedResponse {
   id: string;
   /** False when an equal idempotency key, invitation or edit token already had a response. */
   inserted: boolean;
+  /** As stored (for a duplicate: the existing row's), after the promoter-only rule. */
+  testimonial_consent: boolean | null;
+  testimonial_consent_at: Date | null;
 }
+
+/**
+ * SQL of the consent a response keeps: `value` only if the survey asks it (`ask`) and `score` is
+ * a promoter's, else NULL. The same rule as core/survey-texts.ts `asksConsentAt`.
+ */
+const consentSql = (ask: string, score: string, value: string) =>
+  `CASE WHEN ${ask} AND ${score} >= 9 THEN ${value} END`;
 
 /**
  * Inserts many responses in ONE statement and keeps both rollups current in it. The attribute
@@ -94,27 +115,35 @@ export async function insertResponses(
   items: readonly NewResponse[],
 ): Promise<InsertedResponse[]> {
   if (items.length === 0) return [];
-  const rows = await db.query<{ id: string; ord: number }>(
+  const rows = await db.query<{ id: string; ord: number } & StoredConsent>(
     `WITH u AS (
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::int[], $6::text[], $7::text[],
-         $8::text[], $9::jsonb[], $10::text[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::int[])
+         $8::text[], $9::jsonb[], $10::text[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::int[],
+         $15::boolean[])
        AS u(workspace_id, survey_id, contact_id, invitation_id, score, comment, locale, channel, properties,
-         idempotency_key, edit_token, editable_until, created_at, ord)
+         idempotency_key, edit_token, editable_until, created_at, ord, testimonial_consent)
      ), ins AS (
        INSERT INTO response (id, workspace_id, survey_id, contact_id, account_id, invitation_id, score, comment, locale,
-         channel, attributes, idempotency_key, edit_token, editable_until, day, created_at, updated_at)
+         channel, attributes, idempotency_key, edit_token, editable_until, day, created_at, updated_at,
+         testimonial_consent, testimonial_consent_at)
        SELECT gen_random_uuid(), u.workspace_id, u.survey_id, c.id, c.account_id, u.invitation_id, u.score, u.comment,
          u.locale, u.channel,
          ${ATTRIBUTE_SNAPSHOT_SQL},
          u.idempotency_key, u.edit_token, u.editable_until, (u.created_at AT TIME ZONE w.time_zone)::date,
-         u.created_at, u.created_at
+         u.created_at, u.created_at,
+         ${consentSql('s.ask_testimonial_consent', 'u.score', 'u.testimonial_consent')},
+         CASE WHEN ${consentSql('s.ask_testimonial_consent', 'u.score', 'u.testimonial_consent')} IS NOT NULL
+           THEN u.created_at END
        FROM u
        JOIN workspace w ON w.id = u.workspace_id
+       -- The survey only for its consent setting (no survey of this workspace: no consent kept).
+       LEFT JOIN survey s ON s.id = u.survey_id AND s.workspace_id = u.workspace_id
        LEFT JOIN contact c ON c.id = u.contact_id AND c.workspace_id = u.workspace_id
        LEFT JOIN account a ON a.id = c.account_id
        ORDER BY u.ord
        ON CONFLICT DO NOTHING
-       RETURNING id, workspace_id, survey_id, day, channel, score, attributes, idempotency_key, invitation_id, edit_token
+       RETURNING id, workspace_id, survey_id, day, channel, score, attributes, idempotency_key, invitation_id, edit_token,
+         testimonial_consent, testimonial_consent_at
      ), answered AS (
        UPDATE invitation i SET answered_at = coalesce(i.answered_at, now())
        FROM ins WHERE i.id = ins.invitation_id
@@ -135,9 +164,12 @@ export async function insertResponses(
        DO UPDATE SET count = response_attribute_daily.count + excluded.count
      )
      -- Three equi-joins (hash-joinable) rather than one join on an OR, which is quadratic in the batch.
-     SELECT ins.id, u.ord FROM ins JOIN u ON ins.idempotency_key = u.idempotency_key AND ins.workspace_id = u.workspace_id
-     UNION SELECT ins.id, u.ord FROM ins JOIN u ON ins.invitation_id = u.invitation_id
-     UNION SELECT ins.id, u.ord FROM ins JOIN u ON ins.edit_token = u.edit_token`,
+     SELECT ins.id, u.ord, ins.testimonial_consent, ins.testimonial_consent_at
+       FROM ins JOIN u ON ins.idempotency_key = u.idempotency_key AND ins.workspace_id = u.workspace_id
+     UNION SELECT ins.id, u.ord, ins.testimonial_consent, ins.testimonial_consent_at
+       FROM ins JOIN u ON ins.invitation_id = u.invitation_id
+     UNION SELECT ins.id, u.ord, ins.testimonial_consent, ins.testimonial_consent_at
+       FROM ins JOIN u ON ins.edit_token = u.edit_token`,
     columnsOf(items),
   );
   // Two items of one batch with the same key make one row, which joins back to both: only the
@@ -145,11 +177,12 @@ export async function insertResponses(
   const firstOrdOf = new Map<string, number>();
   for (const r of rows) firstOrdOf.set(r.id, Math.min(r.ord, firstOrdOf.get(r.id) ?? r.ord));
   const byOrd = new Map([...firstOrdOf].map(([id, ord]) => [ord, id]));
+  const consentOf = new Map(rows.map((r) => [r.id, r]));
   const result: InsertedResponse[] = [];
   const missing: number[] = [];
   items.forEach((_, i) => {
     const id = byOrd.get(i);
-    if (id) result[i] = { id, inserted: true };
+    if (id) result[i] = { id, inserted: true, ...storedConsent(consentOf.get(id)!) };
     else missing.push(i);
   });
   // Every item without a returned row either lost to an existing duplicate or had no key to
@@ -159,10 +192,17 @@ export async function insertResponses(
       db,
       missing.map((i) => items[i]!),
     );
-    for (const [j, i] of missing.entries()) result[i] = { id: existing[j]!, inserted: false };
+    for (const [j, i] of missing.entries()) result[i] = { ...existing[j]!, inserted: false };
   }
   return result;
 }
+
+type StoredConsent = Pick<ResponseRow, 'testimonial_consent' | 'testimonial_consent_at'>;
+
+const storedConsent = (row: StoredConsent): StoredConsent => ({
+  testimonial_consent: row.testimonial_consent,
+  testimonial_consent_at: row.testimonial_consent_at,
+});
 
 function columnsOf(items: readonly NewResponse[]) {
   return [
@@ -180,14 +220,18 @@ function columnsOf(items: readonly NewResponse[]) {
     items.map((r) => r.editable_until),
     items.map((r) => r.created_at),
     items.map((_, i) => i),
+    items.map((r) => r.testimonial_consent ?? null),
   ];
 }
 
-async function findExisting(db: Queryable, items: readonly NewResponse[]): Promise<string[]> {
-  const ids: string[] = [];
+async function findExisting(
+  db: Queryable,
+  items: readonly NewResponse[],
+): Promise<({ id: string } & StoredConsent)[]> {
+  const found: ({ id: string } & StoredConsent)[] = [];
   for (const item of items) {
-    const rows = await db.query<{ id: string }>(
-      `SELECT id FROM response WHERE
+    const rows = await db.query<{ id: string } & StoredConsent>(
+      `SELECT id, testimonial_consent, testimonial_consent_at FROM response WHERE
          ($2::text IS NOT NULL AND workspace_id = $1 AND idempotency_key = $2)
          OR ($3::uuid IS NOT NULL AND invitation_id = $3)
          OR ($4::text IS NOT NULL AND edit_token = $4)
@@ -195,9 +239,9 @@ async function findExisting(db: Queryable, items: readonly NewResponse[]): Promi
       [item.workspace_id, item.idempotency_key, item.invitation_id, item.edit_token],
     );
     if (!rows[0]) throw new Error('response neither inserted nor found: it has no unique key');
-    ids.push(rows[0].id);
+    found.push({ id: rows[0].id, ...storedConsent(rows[0]) });
   }
-  return ids;
+  return found;
 }
 
 export async function getResponse(
@@ -226,15 +270,27 @@ export async function getResponseByEditToken(db: Queryable, editToken: string) {
   return rows[0];
 }
 
+/** What {@link updateResponse} may change; undefined fields stay as they are. */
+export interface ResponsePatch {
+  score?: number;
+  comment?: string | null;
+  /**
+   * The answer to the testimonial-consent question; kept only if the survey asks it and the
+   * (new) score is a promoter's. Whatever is given, a score below 9 clears the stored consent.
+   */
+  testimonial_consent?: boolean | null;
+}
+
 /**
- * Changes a response's score and/or comment; a score change moves its counts between rollup rows
- * in the same transaction. Call inside a transaction.
+ * Changes a response's score, comment and/or testimonial consent; a score change moves its counts
+ * between rollup rows in the same transaction. `testimonial_consent_at` becomes now() whenever
+ * the stored consent changes to true or false. Call inside a transaction.
  */
 export async function updateResponse(
   tx: Queryable,
   workspaceId: string,
   id: string,
-  patch: { score?: number; comment?: string | null },
+  patch: ResponsePatch,
 ): Promise<ResponseRow | undefined> {
   const before = (
     await tx.query<ResponseRow>(
@@ -243,11 +299,37 @@ export async function updateResponse(
     )
   )[0];
   if (!before) return undefined;
+  // n: the new values (the consent after the promoter-only rule), computed once per row.
   const rows = await tx.query<ResponseRow>(
-    `UPDATE response SET score = coalesce($3, score),
-       comment = CASE WHEN $4::boolean THEN $5 ELSE comment END, updated_at = now()
-     WHERE workspace_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
-    [workspaceId, id, patch.score ?? null, patch.comment !== undefined, patch.comment ?? null],
+    `WITH n AS (
+       SELECT r.id, coalesce($3::int, r.score) AS score,
+         CASE
+           WHEN coalesce($3::int, r.score) < 9 THEN NULL
+           WHEN $6::boolean THEN ${consentSql('s.ask_testimonial_consent', 'coalesce($3::int, r.score)', '$7::boolean')}
+           ELSE r.testimonial_consent
+         END AS testimonial_consent
+       FROM response r JOIN survey s ON s.id = r.survey_id
+       WHERE r.workspace_id = $1 AND r.id = $2
+     )
+     UPDATE response SET score = n.score,
+       comment = CASE WHEN $4::boolean THEN $5 ELSE comment END,
+       testimonial_consent_at = CASE
+         WHEN n.testimonial_consent IS NULL THEN NULL
+         WHEN n.testimonial_consent IS DISTINCT FROM response.testimonial_consent THEN now()
+         ELSE response.testimonial_consent_at
+       END,
+       testimonial_consent = n.testimonial_consent,
+       updated_at = now()
+     FROM n WHERE response.id = n.id RETURNING ${columns('response')}`,
+    [
+      workspaceId,
+      id,
+      patch.score ?? null,
+      patch.comment !== undefined,
+      patch.comment ?? null,
+      patch.testimonial_consent !== undefined,
+      patch.testimonial_consent ?? null,
+    ],
   );
   const after = rows[0]!;
   if (after.score !== before.score) await moveRollupCount(tx, before, after.score);

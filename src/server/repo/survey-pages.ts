@@ -15,6 +15,8 @@ export interface SurveyPageSurvey {
   texts: Record<string, SurveyTexts>;
   brand_color: string;
   status: 'active' | 'archived';
+  /** Whether promoters are asked to consent to being quoted (a checkbox on the comment step). */
+  ask_testimonial_consent: boolean;
 }
 
 export interface SurveyPageAnswer {
@@ -23,6 +25,7 @@ export interface SurveyPageAnswer {
   comment: string | null;
   locale: string | null;
   editable_until: Date | null;
+  testimonial_consent: boolean | null;
 }
 
 /** What a page token points at, with what is needed to show and record. */
@@ -46,6 +49,7 @@ interface Row {
   texts: Record<string, SurveyTexts>;
   brand_color: string;
   survey_status: 'active' | 'archived';
+  ask_testimonial_consent: boolean;
   invitation_id: string | null;
   invitation_channel: string | null;
   expires_at: Date | null;
@@ -55,13 +59,15 @@ interface Row {
   comment: string | null;
   answer_locale: string | null;
   editable_until: Date | null;
+  testimonial_consent: boolean | null;
   contact_locale: string | null;
   time_zone: string;
 }
 
 const SURVEY_COLUMNS = `s.id AS survey_id, s.workspace_id, s.name AS survey_name, s.product_name, s.default_locale,
-  s.texts, s.brand_color, s.status AS survey_status`;
-const ANSWER_COLUMNS = `r.id AS answer_id, r.score, r.comment, r.locale AS answer_locale, r.editable_until`;
+  s.texts, s.brand_color, s.status AS survey_status, s.ask_testimonial_consent`;
+const ANSWER_COLUMNS = `r.id AS answer_id, r.score, r.comment, r.locale AS answer_locale, r.editable_until,
+  r.testimonial_consent`;
 
 function recordOf(via: SurveyPageRecord['via'], row: Row): SurveyPageRecord {
   return {
@@ -75,6 +81,7 @@ function recordOf(via: SurveyPageRecord['via'], row: Row): SurveyPageRecord {
       texts: row.texts,
       brand_color: row.brand_color,
       status: row.survey_status,
+      ask_testimonial_consent: row.ask_testimonial_consent,
     },
     invitation:
       row.invitation_id === null
@@ -94,6 +101,7 @@ function recordOf(via: SurveyPageRecord['via'], row: Row): SurveyPageRecord {
             comment: row.comment,
             locale: row.answer_locale,
             editable_until: row.editable_until,
+            testimonial_consent: row.testimonial_consent,
           },
     contact_locale: row.contact_locale,
     time_zone: row.time_zone,
@@ -120,7 +128,7 @@ export async function findSurveyPageByToken(
   const survey = await db.query<Row>(
     `SELECT ${SURVEY_COLUMNS}, NULL AS invitation_id, NULL AS invitation_channel, NULL AS expires_at,
        NULL AS contact_id, NULL AS answer_id, NULL AS score, NULL AS comment, NULL AS answer_locale,
-       NULL AS editable_until, NULL AS contact_locale, w.time_zone
+       NULL AS editable_until, NULL AS testimonial_consent, NULL AS contact_locale, w.time_zone
      FROM survey s JOIN workspace w ON w.id = s.workspace_id
      WHERE s.public_token = $1`,
     [token],

@@ -20,6 +20,8 @@ export interface Survey {
   fatigue_days: number | null;
   /** Overrides the workspace's fatigue_on_blocked; null: the workspace's. */
   fatigue_on_blocked: 'drop' | 'postpone' | null;
+  /** Whether promoters are asked to consent to being quoted (migration 0017). */
+  ask_testimonial_consent: boolean;
   created_at: Date;
   updated_at: Date;
 }
@@ -28,11 +30,11 @@ export type SurveyInput = Pick<
   Survey,
   'name' | 'kind' | 'journey_stage' | 'product_name' | 'default_locale' | 'texts' | 'brand_color'
 > &
-  Partial<Pick<Survey, 'fatigue_days' | 'fatigue_on_blocked' | 'logo_url'>>;
+  Partial<Pick<Survey, 'fatigue_days' | 'fatigue_on_blocked' | 'logo_url' | 'ask_testimonial_consent'>>;
 
 const COLUMNS =
   'id, workspace_id, name, kind, journey_stage, product_name, default_locale, texts, brand_color, logo_url, public_token, status, ' +
-  'fatigue_days, fatigue_on_blocked, created_at, updated_at';
+  'fatigue_days, fatigue_on_blocked, ask_testimonial_consent, created_at, updated_at';
 
 export function newToken(bytes = 18): string {
   return randomBytes(bytes).toString('base64url');
@@ -49,8 +51,8 @@ export function newTokens(n: number, bytes = 18): string[] {
 export async function createSurvey(db: Queryable, workspaceId: string, input: SurveyInput): Promise<Survey> {
   const rows = await db.query<Survey>(
     `INSERT INTO survey (workspace_id, name, kind, journey_stage, product_name, default_locale, texts, brand_color, public_token,
-                         fatigue_days, fatigue_on_blocked, logo_url)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${COLUMNS}`,
+                         fatigue_days, fatigue_on_blocked, logo_url, ask_testimonial_consent)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${COLUMNS}`,
     [
       workspaceId,
       input.name,
@@ -64,6 +66,7 @@ export async function createSurvey(db: Queryable, workspaceId: string, input: Su
       input.fatigue_days ?? null,
       input.fatigue_on_blocked ?? null,
       input.logo_url ?? null,
+      input.ask_testimonial_consent ?? false,
     ],
   );
   return rows[0]!;
@@ -114,6 +117,7 @@ export async function updateSurvey(
        fatigue_days = CASE WHEN $11::boolean THEN $12::int ELSE fatigue_days END,
        fatigue_on_blocked = CASE WHEN $13::boolean THEN $14::text ELSE fatigue_on_blocked END,
        logo_url = CASE WHEN $15::boolean THEN $16::text ELSE logo_url END,
+       ask_testimonial_consent = coalesce($17::boolean, ask_testimonial_consent),
        updated_at = now()
      WHERE workspace_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
     [
@@ -134,6 +138,7 @@ export async function updateSurvey(
       patch.fatigue_on_blocked ?? null,
       patch.logo_url !== undefined,
       patch.logo_url ?? null,
+      patch.ask_testimonial_consent ?? null,
     ],
   );
   return rows[0];

@@ -83,6 +83,8 @@ function allPages(survey: PageSurvey): string[] {
       question({ survey, locale, error: XSS, selected: 3 }),
       followUp({ survey, locale, comment: XSS, error: XSS, saved: true }),
       followUp({ survey, locale }),
+      // The testimonial-consent checkbox, with a survey text that may be hostile too.
+      followUp({ survey: { ...survey, consentQuestion: `${survey.name} {product}` }, locale, consent: true }),
       thanks({ survey, locale, comment: XSS }),
       thanks({ survey, locale, comment: null, editAction: null }),
       ...STATUS_KINDS.map((kind) =>
@@ -313,6 +315,41 @@ describe('renderFollowUpPage', () => {
     expect(html).toContain('<p id="comment-error" class="err" role="alert">Ihr Kommentar ist zu lang.</p>');
     expect(html).toMatch(/<textarea [^>]*aria-describedby="comment-error hint" aria-invalid="true">/);
     expect(bodyOf(followUp())).not.toContain('aria-invalid');
+  });
+
+  it('has no consent checkbox unless the survey asks it of this (promoter) score', () => {
+    const html = followUp();
+    expect(html).not.toContain('type="checkbox"');
+    expect(html).not.toContain('consent_asked');
+  });
+
+  it('puts an unticked testimonial-consent checkbox with its label into the comment form', () => {
+    const consentQuestion = 'Sie dürfen meinen Kommentar zu {product} zitieren & teilen.';
+    const html = followUp({ survey: { ...germanSurvey, consentQuestion } });
+    const commentForm =
+      /<form method="post" action="\/s\/tok123"><input type="hidden" name="step" value="comment">.*?<\/form>/.exec(
+        html,
+      )?.[0];
+    expect(commentForm).toContain('<input type="hidden" name="consent_asked" value="1">');
+    expect(commentForm).toContain(
+      '<input type="checkbox" id="consent" name="testimonial_consent" value="1">' +
+        '<label for="consent">Sie dürfen meinen Kommentar zu Acme Shop zitieren &amp; teilen.</label>',
+    );
+    // Before the submit button, so it is sent with the comment; the skip form has none.
+    expect(commentForm!.indexOf('type="checkbox"')).toBeLessThan(commentForm!.indexOf('class="pr"'));
+    expect(html.match(/type="checkbox"/g)).toHaveLength(1);
+    for (const consent of [undefined, null, false]) {
+      expect(followUp({ survey: { ...germanSurvey, consentQuestion }, consent })).not.toMatch(/checked/);
+    }
+    expect(followUp({ survey: { ...germanSurvey, consentQuestion }, consent: true })).toContain(
+      'name="testimonial_consent" value="1" checked>',
+    );
+  });
+
+  it('escapes a hostile consent question', () => {
+    const html = followUp({ survey: { ...germanSurvey, consentQuestion: XSS } });
+    expect(html).toContain(`<label for="consent">${XSS_ESCAPED}</label>`);
+    expect(html).not.toContain(XSS);
   });
 
   it('is in English for locale en', () => {

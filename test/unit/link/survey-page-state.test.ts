@@ -96,6 +96,39 @@ describe('parseSurveyForm', () => {
       comment: 'x'.repeat(5001),
     });
   });
+  it('reads the testimonial-consent checkbox only when the form says it showed it', () => {
+    expect(form({ step: 'comment', comment: 'Top', consent_asked: '1', testimonial_consent: '1' })).toEqual({
+      kind: 'comment',
+      comment: 'Top',
+      skip: false,
+      consent: true,
+    });
+    // An unticked checkbox posts nothing: consent is false only because the form showed it.
+    const unticked = form({ step: 'comment', comment: '', consent_asked: '1' });
+    expect(unticked).toEqual({ kind: 'comment', comment: null, skip: false, consent: false });
+    expect(form({ step: 'comment', comment: 'x' })).not.toHaveProperty('consent');
+    expect(
+      form({ step: 'comment', comment: 'x'.repeat(5001), consent_asked: '1', testimonial_consent: '1' }),
+    ).toEqual({ kind: 'comment-too-long', comment: 'x'.repeat(5001), consent: true });
+    for (const fields of [
+      { step: 'comment', comment: 'x', testimonial_consent: '1' },
+      { step: 'comment', comment: 'x', consent_asked: '1', testimonial_consent: 'on' },
+      { step: 'comment', comment: 'x', consent_asked: 'yes' },
+      { score: '9', consent_asked: '1', testimonial_consent: '1' },
+    ] as Record<string, string>[]) {
+      expect(form(fields), JSON.stringify(fields)).toEqual({ kind: 'malformed' });
+    }
+    expect(
+      parseSurveyForm([
+        ['step', 'comment'],
+        ['comment', 'x'],
+        ['consent_asked', '1'],
+        ['testimonial_consent', '1'],
+        ['testimonial_consent', '1'],
+      ]),
+    ).toEqual({ kind: 'malformed' });
+  });
+
   it('calls anything but the page forms malformed', () => {
     const malformed: [string, string][][] = [
       [],
@@ -207,6 +240,28 @@ describe('decidePost', () => {
       comment: 'xx',
     });
   });
+  it('passes the consent on with the comment, and back to the page with a too-long one', () => {
+    const target = open(answer({ score: 10 }));
+    const withConsent = (consent: boolean): SurveyForm => ({
+      kind: 'comment',
+      comment: 'Top',
+      skip: false,
+      consent,
+    });
+    expect(post(target, withConsent(true))).toEqual({ do: 'set-comment', comment: 'Top', consent: true });
+    expect(post(target, withConsent(false))).toEqual({ do: 'set-comment', comment: 'Top', consent: false });
+    expect(post(target, comment('Top'))).not.toHaveProperty('consent');
+    expect(post(target, { kind: 'comment', comment: null, skip: true, consent: true })).toEqual({
+      do: 'skip',
+    });
+    expect(post(target, { kind: 'comment-too-long', comment: 'xx', consent: true })).toEqual({
+      do: 'follow-up',
+      error: 'comment-too-long',
+      comment: 'xx',
+      consent: true,
+    });
+  });
+
   it('refuses every change once the window is over', () => {
     const target = open(answer({ editableUntil: later(-1) }));
     for (const f of [score(3), comment('x'), comment(null, true), { kind: 'invalid-score' } as const]) {

@@ -30,6 +30,11 @@ export interface PageSurvey {
   question: string;
   followUp: string;
   thankYou: string;
+  /**
+   * The testimonial-consent question, set only when the survey asks it and the score is a
+   * promoter's: the follow-up form then has an (unticked unless consented before) checkbox.
+   */
+  consentQuestion?: string;
 }
 
 export interface PageContext {
@@ -42,6 +47,9 @@ export interface PageContext {
 /** Longest comment the page accepts (the `maxlength` of the text box). */
 export const COMMENT_MAX_LENGTH = 5000;
 export const DEFAULT_BRAND_COLOR = '#2563eb';
+/** Names of the testimonial-consent checkbox and of the hidden field saying the form showed it. */
+export const CONSENT_FIELD = 'testimonial_consent';
+export const CONSENT_SHOWN_FIELD = 'consent_asked';
 
 const LIGHT_BG = '#ffffff';
 const LIGHT_FG = '#1f2328';
@@ -217,6 +225,9 @@ function css(brand: string): string {
     'textarea{display:block;width:100%;min-height:8rem;padding:.5rem;margin:0 0 1rem;background:var(--field);' +
     'color:var(--fg);border:2px solid var(--line);border-radius:.5rem;resize:vertical}' +
     'textarea[aria-invalid=true]{border-color:var(--err)}' +
+    '.cb{display:flex;align-items:flex-start;gap:.625rem;margin:0 0 1rem}' +
+    '.cb input{flex:none;width:1.375rem;height:1.375rem;margin:.125rem 0 0;accent-color:var(--accent)}' +
+    '.cb label{cursor:pointer}' +
     '.hint{color:var(--muted);margin:0 0 .5rem}' +
     '.err{color:var(--err);font-weight:600;margin:0 0 1rem}' +
     '.ok{font-weight:600;margin:0 0 1rem}' +
@@ -308,6 +319,10 @@ export function renderQuestionPage(ctx: PageContext & { error?: string; selected
  * it (a `<details>` holding the scale form, posting `score` again to `action`), and a form posting
  * `step=comment` and `comment`. While no comment exists, a separate "skip" form posts an empty
  * comment with `skip=1`. `timeZone` (IANA, optional, default UTC) formats the edit deadline.
+ *
+ * With `survey.consentQuestion` the comment form also has the testimonial-consent checkbox (posted
+ * with the comment, `consent_asked=1` saying it was shown). It is ticked only if `consent` is true
+ * (the respondent ticked it before): consent is an active opt-in, never a default.
  */
 export function renderFollowUpPage(
   ctx: PageContext & {
@@ -317,6 +332,8 @@ export function renderFollowUpPage(
     saved?: boolean;
     error?: string;
     timeZone?: string;
+    /** The testimonial consent given before (or just posted with a comment that came back). */
+    consent?: boolean | null;
   },
 ): string {
   const { survey } = ctx;
@@ -347,6 +364,12 @@ export function renderFollowUpPage(
         `<input type="hidden" name="comment" value=""><button type="submit" class="ln" name="skip" value="1">` +
         `${ui.html('skip')}</button></form>`
       : '';
+  const consent =
+    survey.consentQuestion === undefined
+      ? ''
+      : `<input type="hidden" name="${CONSENT_SHOWN_FIELD}" value="1"><p class="cb">` +
+        `<input type="checkbox" id="consent" name="${CONSENT_FIELD}" value="1"${ctx.consent === true ? ' checked' : ''}>` +
+        `<label for="consent">${surveyText(survey.consentQuestion, survey.productName)}</label></p>`;
   const body =
     brandLine(survey.productName) +
     `<p>${ui.html('yourScore', { score: `<strong>${score}</strong>` })}</p>` +
@@ -359,6 +382,7 @@ export function renderFollowUpPage(
     `${ui.html('editUntil', { time })}</p>` +
     `<textarea id="comment" name="comment" maxlength="${COMMENT_MAX_LENGTH}" rows="5" aria-describedby="${describedBy}"` +
     `${ctx.error ? ' aria-invalid="true"' : ''}>${textareaValue}</textarea>` +
+    consent +
     `<button type="submit" class="pr">${ui.html('submit')}</button></form>` +
     skip;
   return documentHtml({

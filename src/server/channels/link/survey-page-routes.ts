@@ -8,7 +8,7 @@
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { categoryOf } from '../../../core/nps';
-import { followUpFor, textsFor } from '../../../core/survey-texts';
+import { asksConsentAt, consentQuestionFor, followUpFor, textsFor } from '../../../core/survey-texts';
 import type { AppContext } from '../../http/app';
 import { updateResponse } from '../../repo/responses';
 import {
@@ -170,6 +170,7 @@ async function carryOut(
         score: answer!.score,
         // After a too-long comment the text comes back, so nothing typed is lost.
         comment: decision.comment ?? answer!.comment,
+        consent: decision.consent ?? answer!.testimonial_consent,
         editableUntil: answer!.editable_until!,
         error,
         timeZone: record.time_zone,
@@ -192,8 +193,12 @@ async function carryOut(
       return seeOther(c, await recordAnswer(c, ctx, record, decision.score, locale, lang));
     case 'change-score':
     case 'set-comment': {
+      // The consent only when the form showed its checkbox; updateResponse keeps it for promoters
+      // of a survey that asks it, and a score below 9 clears it.
       const patch =
-        decision.do === 'change-score' ? { score: decision.score } : { comment: decision.comment };
+        decision.do === 'change-score'
+          ? { score: decision.score }
+          : { comment: decision.comment, testimonial_consent: decision.consent };
       // In a transaction: a score change moves the rollup counts with it.
       await ctx.db.transaction((tx) => updateResponse(tx, record.survey.workspace_id, answer!.id, patch));
       return seeOther(c, decision.do === 'set-comment' ? withQuery(path, { done: '1' }) : path);
@@ -266,6 +271,10 @@ function pageSurveyOf(record: SurveyPageRecord, locale: string, score?: number):
     // The follow-up may differ per category, e.g. "What could we do better?" for detractors.
     followUp: score === undefined ? texts.follow_up : followUpFor(texts, categoryOf(score)),
     thankYou: texts.thank_you,
+    // Asked only of promoters, on the comment step, when the survey asks it.
+    ...(score !== undefined && asksConsentAt(survey.ask_testimonial_consent, score)
+      ? { consentQuestion: consentQuestionFor(texts, locale) }
+      : {}),
   };
 }
 

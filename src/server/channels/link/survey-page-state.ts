@@ -3,7 +3,12 @@
  * token points at, what the request asks for, and the time. Pure functions over plain data (the
  * caller passes `now`), so every branch is unit-tested without a database or HTTP.
  */
-import { COMMENT_MAX_LENGTH, type StatusKind } from './render-survey-page';
+import {
+  COMMENT_MAX_LENGTH,
+  CONSENT_FIELD,
+  CONSENT_SHOWN_FIELD,
+  type StatusKind,
+} from './render-survey-page';
 
 /** How long after the score a respondent may change the score and the comment. */
 export const EDIT_WINDOW_MS = 30 * 60_000;
@@ -27,23 +32,26 @@ export type PageTarget =
   | { kind: 'public'; surveyActive: boolean }
   | { kind: 'response'; surveyActive: boolean; response: PageResponse };
 
-/** A parsed form post (see {@link parseSurveyForm}). */
+/**
+ * A parsed form post (see {@link parseSurveyForm}). `consent` is the testimonial-consent checkbox:
+ * true or false when the form showed it, absent when it did not (the stored consent stays).
+ */
 export type SurveyForm =
   | { kind: 'score'; score: number }
-  | { kind: 'comment'; comment: string | null; skip: boolean }
+  | { kind: 'comment'; comment: string | null; skip: boolean; consent?: boolean }
   | { kind: 'invalid-score' }
-  | { kind: 'comment-too-long'; comment: string }
+  | { kind: 'comment-too-long'; comment: string; consent?: boolean }
   | { kind: 'malformed' };
 
 /** What the route does next: render a page, or write and redirect (post/redirect/get). */
 export type PageDecision =
   | { do: 'status'; kind: StatusKind }
   | { do: 'question'; error: 'pick-score' | null }
-  | { do: 'follow-up'; error: 'pick-score' | 'comment-too-long' | null; comment?: string }
+  | { do: 'follow-up'; error: 'pick-score' | 'comment-too-long' | null; comment?: string; consent?: boolean }
   | { do: 'thanks'; editable: boolean }
   | { do: 'record'; score: number }
   | { do: 'change-score'; score: number }
-  | { do: 'set-comment'; comment: string | null }
+  | { do: 'set-comment'; comment: string | null; consent?: boolean }
   | { do: 'skip' };
 
 /**
@@ -64,13 +72,16 @@ export function editableUntilFor(now: Date): Date {
   return new Date(now.getTime() + EDIT_WINDOW_MS);
 }
 
-const FORM_FIELDS = new Set(['score', 'step', 'comment', 'skip']);
+const FORM_FIELDS = new Set(['score', 'step', 'comment', 'skip', CONSENT_FIELD, CONSENT_SHOWN_FIELD]);
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**
  * Reads the fields of a posted page form. Only the page's own forms are accepted:
  * `score=N` (the scale), `step=comment&comment=…` (the follow-up) and the latter with `skip=1`.
- * A repeated or unknown field, or a mix of both forms, is `malformed`. The comment is trimmed
+ * A follow-up that shows the testimonial-consent checkbox also posts `consent_asked=1`, and
+ * `testimonial_consent=1` when it is ticked (an unticked checkbox posts nothing): `consent` is then
+ * true or false. A repeated or unknown field, a mix of both forms, or a consent field without
+ * `consent_asked` (or with any value but 1) is `malformed`. The comment is trimmed
  * (empty means none), NUL characters are dropped (PostgreSQL text cannot hold them) and lone
  * surrogates are replaced, so whatever passes can be stored.
  */
@@ -90,9 +101,14 @@ export function parseSurveyForm(fields: Iterable<[string, string]>): SurveyForm 
   const skip = values.get('skip');
   if (step !== 'comment' || raw === undefined || values.has('score')) return { kind: 'malformed' };
   if (skip !== undefined && skip !== '1') return { kind: 'malformed' };
+  const shown = values.get(CONSENT_SHOWN_FIELD);
+  const ticked = values.get(CONSENT_FIELD);
+  if (shown !== undefined && shown !== '1') return { kind: 'malformed' };
+  if (ticked !== undefined && (ticked !== '1' || shown === undefined)) return { kind: 'malformed' };
+  const consent = shown === undefined ? {} : { consent: ticked === '1' };
   const comment = raw.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\ufffd').trim();
-  if (comment.length > COMMENT_MAX_LENGTH) return { kind: 'comment-too-long', comment };
-  return { kind: 'comment', comment: comment === '' ? null : comment, skip: skip === '1' };
+  if (comment.length > COMMENT_MAX_LENGTH) return { kind: 'comment-too-long', comment, ...consent };
+  return { kind: 'comment', comment: comment === '' ? null : comment, skip: skip === '1', ...consent };
 }
 
 /** The page state of an answer that exists: follow-up while editable, else thanks. */
@@ -149,9 +165,17 @@ export function decidePost(target: PageTarget, form: SurveyForm, now: Date): Pag
     case 'invalid-score':
       return { do: 'follow-up', error: 'pick-score' };
     case 'comment-too-long':
-      return { do: 'follow-up', error: 'comment-too-long', comment: form.comment };
+      return {
+        do: 'follow-up',
+        error: 'comment-too-long',
+        comment: form.comment,
+        ...(form.consent === undefined ? {} : { consent: form.consent }),
+      };
     case 'comment':
-      // Skipping keeps a comment written before; only an explicit submit replaces it.
-      return form.skip ? { do: 'skip' } : { do: 'set-comment', comment: form.comment };
+      // Skipping keeps a comment (and consent) given before; only an explicit submit replaces them.
+      if (form.skip) return { do: 'skip' };
+      return form.consent === undefined
+        ? { do: 'set-comment', comment: form.comment }
+        : { do: 'set-comment', comment: form.comment, consent: form.consent };
   }
 }

@@ -21,6 +21,7 @@ const FIXED_COLUMNS = [
   'score',
   'category',
   'comment',
+  'testimonial_consent',
   'channel',
   'locale',
   'contact_id',
@@ -117,6 +118,8 @@ export function registerResponseExportRoutes(api: ApiRouter, ctx: AppContext): v
         String(row.score),
         categoryOf(row.score),
         optional(row.comment),
+        // true, false, or empty: not asked (not a promoter) or not answered
+        row.testimonial_consent === null ? '' : String(row.testimonial_consent),
         text(row.channel),
         optional(row.locale),
         row.contact_id ?? '',

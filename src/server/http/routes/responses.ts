@@ -34,6 +34,12 @@ import { contactInput, upsertContactFromRequest } from './contacts';
 export const COMMENT_MAX = 5000;
 export const responseChannel = z.enum(['api', 'link', 'email', 'widget', 'sms', 'import', 'in-app', 'other']);
 
+const testimonialConsent = z
+  .boolean()
+  .describe(
+    'May the comment be quoted publicly: stored only for a promoter (9-10) of a survey with ask_testimonial_consent, else null',
+  );
+
 const responseCreate = z
   .strictObject({
     survey_id: uuid,
@@ -46,6 +52,7 @@ const responseCreate = z
     properties: attributesSchema.optional(),
     created_at: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
     idempotency_key: z.string().min(1).max(200).optional(),
+    testimonial_consent: testimonialConsent.optional(),
   })
   .refine((r) => !(r.contact_id && r.contact), {
     message: 'give contact_id or contact, not both',
@@ -152,6 +159,7 @@ export function registerResponseRoutes(api: ApiRouter, ctx: AppContext): void {
         edit_token: null,
         editable_until: null,
         created_at: createdAt,
+        testimonial_consent: body.testimonial_consent ?? null,
       });
       return c.json(
         {
@@ -160,6 +168,8 @@ export function registerResponseRoutes(api: ApiRouter, ctx: AppContext): void {
           score: body.score,
           category: categoryOf(body.score),
           created_at: createdAt,
+          testimonial_consent: result.testimonial_consent,
+          testimonial_consent_at: result.testimonial_consent_at,
           duplicate: !result.inserted,
         },
         result.inserted ? 201 : 200,
@@ -207,12 +217,14 @@ export function registerResponseRoutes(api: ApiRouter, ctx: AppContext): void {
     {
       method: 'patch',
       path: '/responses/{id}',
-      summary: 'Change the score or comment of a response (the metrics follow)',
+      summary:
+        'Change the score, comment or testimonial consent of a response (the metrics follow; a score below 9 clears the consent)',
       tag: 'Responses',
       params: idParams,
       body: z.strictObject({
         score: scoreSchema.optional(),
         comment: z.string().max(COMMENT_MAX).nullable().optional(),
+        testimonial_consent: testimonialConsent.nullable().optional(),
       }),
       responses: { 200: { description: 'The response', schema: responseSchema } },
     },

@@ -17,6 +17,9 @@ const textsPatch = z.strictObject({
   follow_up: text(500).optional(),
   follow_up_by_category: z.partialRecord(z.enum(CATEGORIES as [string, ...string[]]), text(500)).optional(),
   thank_you: text(1000).optional(),
+  testimonial_consent: text(500)
+    .optional()
+    .describe('The testimonial-consent checkbox label; absent: the built-in German or English text'),
 });
 
 const surveyFields = {
@@ -40,6 +43,9 @@ const surveyFields = {
   fatigue_on_blocked: onBlockedSchema
     .nullable()
     .describe("Overrides the workspace's fatigue_on_blocked; null: the workspace's"),
+  ask_testimonial_consent: z
+    .boolean()
+    .describe('Ask promoters (9-10) whether their comment may be quoted publicly (an opt-in checkbox)'),
 };
 
 const surveyCreate = z.strictObject({
@@ -52,6 +58,7 @@ const surveyCreate = z.strictObject({
   logo_url: surveyFields.logo_url.optional(),
   fatigue_days: surveyFields.fatigue_days.optional(),
   fatigue_on_blocked: surveyFields.fatigue_on_blocked.optional(),
+  ask_testimonial_consent: surveyFields.ask_testimonial_consent.default(false),
 });
 
 const surveyPatch = z.strictObject({
@@ -66,6 +73,7 @@ const surveyPatch = z.strictObject({
   status: z.enum(['active', 'archived']).optional(),
   fatigue_days: surveyFields.fatigue_days.optional(),
   fatigue_on_blocked: surveyFields.fatigue_on_blocked.optional(),
+  ask_testimonial_consent: surveyFields.ask_testimonial_consent.optional(),
 });
 
 /**
@@ -93,7 +101,8 @@ const widgetJson = (settings: WidgetSettings) => ({
 
 /**
  * Completes texts per locale: German and English start from the built-in texts, any other locale
- * must give all of question, follow_up and thank_you. The default locale must have texts.
+ * must give all of question, follow_up and thank_you (testimonial_consent is optional everywhere:
+ * `consentQuestionFor` falls back to the built-in text). The default locale must have texts.
  */
 export function resolveTexts(
   given: Record<string, z.infer<typeof textsPatch>>,
