@@ -324,6 +324,48 @@ export function contrastWarnings(colors: WidgetColors): ContrastWarning[] {
   return warnings;
 }
 
+/**
+ * Every colour the widget paints with, derived from the three settings so the widget itself holds no
+ * colour maths: `on_brand` is black or white, whichever contrasts more with the brand colour (at
+ * least 4.58:1 for any colour); `muted` (the scale's end labels) and `line` (borders of controls)
+ * are the text colour blended towards the background as far as they keep 4.5:1 and 3:1 against it.
+ * When the text colour itself misses that (the PUT warned), they stay the text colour.
+ * @example widgetPalette(DEFAULT_WIDGET_COLORS).on_brand // '#ffffff'
+ */
+export interface WidgetPalette extends WidgetColors {
+  on_brand: string;
+  muted: string;
+  line: string;
+}
+
+export function widgetPalette(colors: WidgetColors): WidgetPalette {
+  const onBrand =
+    contrastRatio(colors.brand, '#000000') > contrastRatio(colors.brand, '#ffffff') ? '#000000' : '#ffffff';
+  return {
+    ...colors,
+    on_brand: onBrand,
+    muted: blendKeeping(colors.text, colors.background, TEXT_CONTRAST_MIN),
+    line: blendKeeping(colors.text, colors.background, UI_CONTRAST_MIN),
+  };
+}
+
+/** `fg` moved towards `bg` in 5% steps (at most 60%) while it keeps `min` contrast against `bg`. */
+function blendKeeping(fg: string, bg: string, min: number): string {
+  let best = fg;
+  for (let step = 1; step <= 12; step++) {
+    const mixed = mix(fg, bg, step / 20);
+    if (contrastRatio(mixed, bg) < min) break;
+    best = mixed;
+  }
+  return best;
+}
+
+function mix(a: string, b: string, share: number): string {
+  const channel = (c: string, i: number) => Number.parseInt(c.slice(i, i + 2), 16);
+  const parts = [1, 3, 5].map((i) => Math.round(channel(a, i) * (1 - share) + channel(b, i) * share));
+  return `#${parts.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+}
+
 export type AskBlockReason = 'recently_surveyed' | 'recently_dismissed' | 'unsubscribed' | 'not_sampled';
 
 export interface AskFacts {

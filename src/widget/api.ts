@@ -1,5 +1,5 @@
 import type { Store } from './store';
-import type { ResponseBody, WidgetConfig, WidgetUser } from './types';
+import type { ResponseBody, TrackedEvent, WidgetConfig, WidgetUser } from './types';
 
 export type Fetch = (
   url: string,
@@ -26,6 +26,8 @@ export interface Api {
   config(surveyId: string, locale: string, user?: WidgetUser): Promise<WidgetConfig | null>;
   /** Reports that the visitor closed the survey without answering (the server's cooldown). */
   dismiss(surveyId: string, user?: WidgetUser): void;
+  /** Reports plaudit('track', …) once, without retry (an event lost offline is not worth an outbox). */
+  track(event: TrackedEvent): void;
   /** Keeps the answer in the outbox, then sends it after everything queued before it. */
   answer(body: ResponseBody): Promise<boolean>;
   /** Queues the outbox of earlier page views, oldest first, before anything else; stops at the first failure. */
@@ -67,6 +69,9 @@ export const createApi = (f: Fetch, base: string, key: string, store: Store): Ap
       post(f, base, '/w/v1/dismissals', { key, survey_id: surveyId, visitor_id: store.vid(), user }).catch(
         () => {},
       );
+    },
+    track: (event) => {
+      post(f, base, '/w/v1/events', { key, visitor_id: store.vid(), ...event }).catch(() => {});
     },
     answer: (body) => {
       store.put(body);

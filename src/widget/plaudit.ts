@@ -1,6 +1,6 @@
 import type { Api } from './api';
 import { uuid } from './ids';
-import { toUser } from './labels';
+import { scalars, toUser } from './labels';
 import type { Store } from './store';
 import { armed } from './triggers';
 import type { ResponseBody, WidgetConfig, WidgetUser } from './types';
@@ -8,7 +8,8 @@ import type { ResponseBody, WidgetConfig, WidgetUser } from './types';
 /** What the view reports: the score at once, later maybe a comment (same response id). */
 export interface Session {
   score(score: number): void;
-  comment(text: string): void;
+  /** `consent`: the testimonial-consent checkbox, when it was shown. */
+  comment(text: string, consent?: boolean): void;
 }
 
 export type Open = (config: WidgetConfig, focus: boolean, session: Session, closed: () => void) => void;
@@ -62,8 +63,9 @@ export const createPlaudit = (deps: Deps): Plaudit => {
           if (user) body.user = user;
           deps.api.answer(body);
         },
-        comment: (text) => {
-          if (body && text) deps.api.answer({ ...body, comment: text.slice(0, 5000) });
+        comment: (text, consent) => {
+          if (body && (text || consent))
+            deps.api.answer({ ...body, comment: text.slice(0, 5000), testimonial_consent: consent });
         },
       },
       () => {
@@ -78,7 +80,11 @@ export const createPlaudit = (deps: Deps): Plaudit => {
     else if (command === 'reset') {
       user = undefined;
       deps.store.resetVid();
-    } else if (command === 'track') events.get(args[0] as string)?.();
+    } else if (command === 'track' && typeof args[0] === 'string' && args[0]) {
+      events.get(args[0])?.();
+      if (deps.key)
+        deps.api.track({ id: uuid(), name: args[0], properties: scalars(args[1]), url: deps.url(), user });
+    }
     // Unknown commands are ignored.
   }) as Plaudit;
   plaudit.show = show;

@@ -9,13 +9,19 @@ export interface WidgetConfig {
   thank_you: string;
   low_label: string;
   high_label: string;
-  brand_color?: string | null;
-  product_name?: string | null;
+  /** The consent question asked of promoters (a checkbox label), when the survey asks it. */
+  testimonial_consent?: string | null;
   close_label: string;
   send_label: string;
   comment_placeholder: string;
   /** The survey's widget settings (the server fills in the defaults). */
-  widget?: { triggers?: Trigger[]; delay_seconds?: number; position?: string };
+  widget?: {
+    triggers?: Trigger[];
+    delay_seconds?: number;
+    position?: string;
+    /** CSS custom properties of the card (brand, on_brand, background, text, muted, line), #rrggbb. */
+    colors?: Record<string, string>;
+  };
   /** Whether this visitor may be asked now (fatigue, dismissal cooldown, sampling), decided by the server. */
   eligibility?: { ask: boolean };
 }
@@ -45,7 +51,18 @@ export interface ResponseBody {
   visitor_id: string;
   score: number;
   comment?: string;
+  /** Only from promoters asked for it, sent with the comment. */
+  testimonial_consent?: boolean;
   locale?: string;
   url?: string;
+  user?: WidgetUser;
+}
+
+/** The body of POST /w/v1/events without key and visitor_id (the api adds them). */
+export interface TrackedEvent {
+  id: string;
+  name: string;
+  properties: Record<string, Scalar>;
+  url: string;
   user?: WidgetUser;
 }

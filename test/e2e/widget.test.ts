@@ -330,6 +330,81 @@ plaudit('identify','user-77',{email:'mia@example.com'});</script>`;
     expect(card!.y + card!.height).toBeGreaterThan(700);
     await score(page, 8).click();
     expect(await waitForResponses(1)).toEqual([expect.objectContaining({ score: 8, channel: 'widget' })]);
+    // The tracked event reached the server too, as the visitor's event, with its properties and page.
+    const events = await db.query<{ name: string; source: string; properties: Record<string, unknown> }>(
+      `SELECT name, source, properties FROM event WHERE workspace_id = $1`,
+      [workspaceId],
+    );
+    expect(events).toEqual([
+      { name: 'checkout_completed', source: 'widget', properties: { total: 42, page_url: '/trigger' } },
+    ]);
     await page.close();
+  });
+
+  it("paints the survey's own colours and asks a promoter's consent to quote them", async () => {
+    await clear();
+    const secret = (await createApiKey(db, workspaceId, 'consent')).secret;
+    const survey = (
+      await post(secret, '/surveys', {
+        name: 'Dark',
+        product_name: 'Taskwerk',
+        ask_testimonial_consent: true,
+      })
+    ).id!;
+    const res = await fetch(`${api.publicUrl}/api/v1/surveys/${survey}/widget`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ colors: { brand: '#ffcc00', background: '#111827', text: '#f9fafb' } }),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(((await res.json()) as { warnings: unknown[] }).warnings).toEqual([]);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(fixturePage('/dark', { survey }));
+    await score(page, 10).waitFor();
+    const card = widget(page).locator('.c');
+    expect(await card.evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(17, 24, 39)');
+    expect(await card.evaluate((e) => getComputedStyle(e).color)).toBe('rgb(249, 250, 251)');
+    await score(page, 10).hover();
+    // Hovered score: the brand colour with black text (it contrasts more with yellow than white).
+    expect(await score(page, 10).evaluate((e) => getComputedStyle(e).backgroundColor)).toBe(
+      'rgb(255, 204, 0)',
+    );
+    expect(await score(page, 10).evaluate((e) => getComputedStyle(e).color)).toBe('rgb(0, 0, 0)');
+    await score(page, 10).click();
+    // A real checkbox with its label, unticked: consent is an active choice.
+    const consent = widget(page).getByRole('checkbox', { name: /quote my comment/i });
+    await consent.waitFor();
+    expect(await consent.isChecked()).toBe(false);
+    await page.screenshot({ path: `${ARTIFACTS}/widget-consent-dark.png` });
+    await widget(page).locator('textarea').fill('The reports save me an hour every week.');
+    await consent.check();
+    await widget(page).getByRole('button', { name: 'Send' }).click();
+    await expect
+      .poll(
+        async () => {
+          const rows = await db.query<{ comment: string | null; testimonial_consent: boolean | null }>(
+            'SELECT comment, testimonial_consent FROM response WHERE survey_id = $1',
+            [survey],
+          );
+          return rows;
+        },
+        { timeout: 10_000 },
+      )
+      .toEqual([{ comment: 'The reports save me an hour every week.', testimonial_consent: true }]);
+    await page.close();
+
+    // A passive is not asked.
+    const second = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await second.goto(
+      fixturePage('/dark-passive', {
+        autoShow: false,
+        head: `<script>window.plaudit=function(){(plaudit.q=plaudit.q||[]).push(arguments)};
+plaudit('show','${survey}');</script>`,
+      }),
+    );
+    await score(second, 8).click();
+    await widget(second).locator('textarea').waitFor();
+    expect(await widget(second).getByRole('checkbox').count()).toBe(0);
+    await second.close();
   });
 });

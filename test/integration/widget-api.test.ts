@@ -363,17 +363,24 @@ for (const kind of databaseKinds()) {
         thank_you: 'Vielen Dank für Ihr Feedback!',
         low_label: 'Überhaupt nicht wahrscheinlich',
         high_label: 'Äußerst wahrscheinlich',
-        brand_color: '#0b7a75',
-        product_name: 'Taskwerk',
         close_label: 'Schließen',
         send_label: 'Senden',
         comment_placeholder: 'Ihr Kommentar (optional)',
+        testimonial_consent: null,
         widget: {
           triggers: [],
           sampling_percent: 100,
           delay_seconds: 0,
           position: 'bottom-right',
-          colors: { brand: '#0b57d0', background: '#ffffff', text: '#1f2328' },
+          // The whole palette, derived on the server (core/widget-settings.ts widgetPalette).
+          colors: {
+            brand: '#0b57d0',
+            background: '#ffffff',
+            text: '#1f2328',
+            on_brand: '#ffffff',
+            muted: '#6d7073',
+            line: '#8f9194',
+          },
         },
         eligibility: { ask: true },
       });
@@ -497,6 +504,48 @@ for (const kind of databaseKinds()) {
       expect((await widget('/responses', body)).status).toBe(200);
     });
 
+    it('asks promoters of a consent survey for testimonial consent and stores it with the comment, only for 9-10', async () => {
+      expect(
+        (await (await widget('/surveys/config', { key: pk, survey_id: surveys.a })).json())
+          .testimonial_consent,
+      ).toBeNull();
+      const res = await api(keys.a, 'POST', '/surveys', {
+        name: 'Consent',
+        product_name: 'Taskwerk',
+        ask_testimonial_consent: true,
+      });
+      expect(res.status).toBe(201);
+      const survey = ((await res.json()) as Json).id as string;
+      const config = async (locale: string) =>
+        ((await (await widget('/surveys/config', { key: pk, survey_id: survey, locale })).json()) as Json)
+          .testimonial_consent;
+      expect(await config('de')).toBe(
+        'Sie dürfen meinen Kommentar mit meinem Vornamen und Initial öffentlich zitieren.',
+      );
+      expect(await config('en')).toBe('You may quote my comment publicly with my first name and initial.');
+
+      const promoter = answer({ survey_id: survey, score: 10 });
+      expect((await widget('/responses', promoter)).status).toBe(201);
+      const withComment = { ...promoter, comment: 'Best onboarding ever', testimonial_consent: true };
+      expect((await widget('/responses', withComment)).status).toBe(200);
+      const passive = answer({ survey_id: survey, score: 8 });
+      expect((await widget('/responses', passive)).status).toBe(201);
+      expect(
+        (await widget('/responses', { ...passive, comment: 'ok', testimonial_consent: true })).status,
+      ).toBe(200);
+      const rows = await responsesOf(survey);
+      const of = (id: string) => rows.find((r: Json) => r.idempotency_key === `widget:${id}`)!;
+      expect(of(promoter.id)).toMatchObject({ comment: 'Best onboarding ever', testimonial_consent: true });
+      expect(of(promoter.id).testimonial_consent_at).not.toBeNull();
+      // Consent is only asked of promoters: a passive's is not stored.
+      expect(of(passive.id)).toMatchObject({ comment: 'ok', testimonial_consent: null });
+      await expectError(
+        await widget('/responses', { ...answer(), testimonial_consent: 'yes' }),
+        400,
+        'testimonial_consent',
+      );
+    });
+
     it('refuses wrong fields with a 400 naming the field, writing nothing', async () => {
       const before = (await responsesOf(surveys.a)).length;
       const cases: [Record<string, unknown>, string][] = [
@@ -597,6 +646,95 @@ for (const kind of databaseKinds()) {
       nowMs += 2 * MINUTE;
       expect((await send('203.0.113.9')).status).toBe(201);
       expect(await responsesOf(surveys.burst)).toHaveLength(LIMIT + 2);
+    });
+
+    it('stores tracked events once per id, of the visitor and the identified contact, and runs no trigger rules', async () => {
+      // A trigger rule for the event name: an API event would queue an email; a widget event must not.
+      const rule = await api(keys.a, 'POST', '/trigger-rules', {
+        name: 'After checkout',
+        event_name: 'checkout_completed',
+        survey_id: surveys.a,
+        delay_minutes: 0,
+      });
+      expect(rule.status, await rule.clone().text()).toBe(201);
+      const event = (extra: Json = {}) => ({
+        key: pk,
+        id: randomUUID(),
+        name: 'checkout_completed',
+        visitor_id: 'visitor_events_1234',
+        ...extra,
+      });
+      const anonymous = event({
+        properties: { total: 49.9, coupon: 'SPRING' },
+        url: 'https://app.example.com/cart?x=secret#y',
+      });
+      const first = await widget('/events', anonymous);
+      expect(first.status, await first.clone().text()).toBe(201);
+      expect(await first.json()).toEqual({ id: anonymous.id, duplicate: false });
+      const again = await widget('/events', anonymous);
+      expect(again.status).toBe(200);
+      expect(await again.json()).toEqual({ id: anonymous.id, duplicate: true });
+
+      const identified = event({
+        user: { id: 'cust-events-1', email: 'events@example.com', traits: { plan: 'pro' } },
+      });
+      expect((await widget('/events', identified)).status).toBe(201);
+
+      const rows = await db.query<Json>(
+        `SELECT e.*, c.external_id AS contact_external_id FROM event e LEFT JOIN contact c ON c.id = e.contact_id
+         WHERE e.visitor_id = 'visitor_events_1234' ORDER BY e.received_at, e.external_id`,
+      );
+      expect(rows).toHaveLength(2);
+      const byId = new Map(rows.map((r) => [r.external_id, r]));
+      const a = byId.get(`widget:${anonymous.id}`)!;
+      expect(a).toMatchObject({ name: 'checkout_completed', source: 'widget', contact_id: null });
+      // The page path only: query string and fragment may carry personal data.
+      expect(a.properties).toEqual({ total: 49.9, coupon: 'SPRING', page_url: '/cart' });
+      expect(a.outcomes).toEqual([]);
+      const b = byId.get(`widget:${identified.id}`)!;
+      expect(b.contact_external_id).toBe('cust-events-1');
+      expect(b.outcomes).toEqual([]);
+      // No invitation was queued by the rule.
+      const invitations = await db.query('SELECT 1 FROM invitation WHERE event_id = ANY($1::uuid[])', [
+        rows.map((r) => r.id),
+      ]);
+      expect(invitations).toHaveLength(0);
+
+      // The API lists them with their source and visitor; workspace B sees none.
+      const listed = (await (await api(keys.a, 'GET', '/events?name=checkout_completed')).json()) as Json;
+      const mine = listed.data.filter((e: Json) => e.visitor_id === 'visitor_events_1234');
+      expect(mine.map((e: Json) => e.source)).toEqual(['widget', 'widget']);
+      expect(((await (await api(keys.b, 'GET', '/events')).json()) as Json).data).toEqual([]);
+
+      // Bad fields are a 400 naming them; nothing is written.
+      for (const [body, field] of [
+        [event({ name: 'has space' }), 'name'],
+        [event({ name: '' }), 'name'],
+        [event({ id: 'nope' }), 'id'],
+        [event({ properties: { nested: { a: 1 } } }), 'properties.nested'],
+        [event({ visitor_id: 'x' }), 'visitor_id'],
+        [{ ...event(), extra: 1 }, 'extra'],
+      ] as const) {
+        await expectError(await widget('/events', body), 400, field);
+      }
+      const count = await db.query<Json>("SELECT count(*)::int AS n FROM event WHERE source = 'widget'");
+      expect(count[0]!.n).toBe(2);
+    });
+
+    it('gives events their own per-address allowance, so tracking never locks a visitor out of answering', async () => {
+      const { app } = makeApp({ widgetRateLimit: 3 });
+      const ip = '203.0.113.77';
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await widget(
+          '/events',
+          { key: pk, id: randomUUID(), name: 'page_seen', visitor_id: 'visitor_limit_1234' },
+          { app, ip },
+        );
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual([201, 201, 201, 429, 429]);
+      expect((await widget('/responses', answer(), { app, ip })).status).toBe(201);
     });
 
     it('limits requests per key across addresses', async () => {
@@ -745,7 +883,8 @@ for (const kind of databaseKinds()) {
           sampling_percent: 100,
           delay_seconds: 3,
           position: 'bottom-left',
-          colors: stored.colors,
+          // Text that fails AA stays as it is for the end labels and borders (the PUT warned).
+          colors: { ...stored.colors, on_brand: '#000000', muted: '#999999', line: '#999999' },
         });
         expect(en.question).toBe('How was checkout?');
         expect(en.thank_you).toBe('Thank you for your feedback!');

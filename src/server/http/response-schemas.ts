@@ -47,6 +47,10 @@ export const surveyTextsSchema = z.object({
   follow_up: z.string(),
   follow_up_by_category: z.partialRecord(z.enum(['promoter', 'passive', 'detractor']), z.string()).optional(),
   thank_you: z.string(),
+  testimonial_consent: z
+    .string()
+    .optional()
+    .describe('The testimonial-consent checkbox label; absent: the built-in German or English text'),
 });
 
 export const surveySchema = z.object({
@@ -71,6 +75,9 @@ export const surveySchema = z.object({
     .enum(['drop', 'postpone'])
     .nullable()
     .describe("Overrides the workspace's fatigue_on_blocked; null: the workspace's"),
+  ask_testimonial_consent: z
+    .boolean()
+    .describe('Whether promoters (9-10) are asked to consent to being quoted (an opt-in checkbox)'),
   created_at: timestamp,
   updated_at: timestamp,
 });
@@ -206,6 +213,11 @@ export const responseSchema = z.object({
   channel: z.string(),
   attributes: attributes.describe("Snapshot of the contact's and account's attributes at answer time"),
   editable_until: nullableTimestamp,
+  testimonial_consent: z
+    .boolean()
+    .nullable()
+    .describe('Whether the comment may be quoted publicly; null: not asked (not a promoter) or not answered'),
+  testimonial_consent_at: nullableTimestamp.describe('When testimonial_consent was given or last changed'),
   day: z.string().describe('The local day in the workspace time zone, YYYY-MM-DD'),
   created_at: timestamp,
   updated_at: timestamp,
@@ -217,6 +229,11 @@ export const responseCreatedSchema = z.object({
   score: z.number().int(),
   category,
   created_at: timestamp,
+  testimonial_consent: z
+    .boolean()
+    .nullable()
+    .describe('As stored: kept only for promoters of a survey that asks it, else null'),
+  testimonial_consent_at: nullableTimestamp,
   duplicate: z.boolean().describe('true when the idempotency_key had been used: nothing new was stored'),
 });
 
@@ -476,7 +493,11 @@ export const eventSchema = z.object({
   id,
   external_id: z.string().describe('Your id of the event (the id you sent)'),
   name: z.string(),
-  contact_id: id,
+  contact_id: id.nullable().describe('Null only for an anonymous visitor of the website widget'),
+  visitor_id: z.string().nullable().describe("The website widget's visitor id (source widget)"),
+  source: z
+    .enum(['api', 'widget'])
+    .describe("api: POST /api/v1/events; widget: plaudit('track') in a browser (runs no trigger rules)"),
   properties: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
   occurred_at: timestamp,
   received_at: timestamp,

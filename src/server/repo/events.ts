@@ -38,7 +38,12 @@ export interface StoredEvent {
   workspace_id: string;
   external_id: string;
   name: string;
-  contact_id: string;
+  /** Null only for an anonymous widget visitor's event. */
+  contact_id: string | null;
+  /** The widget's visitor id (events reported by the widget). */
+  visitor_id: string | null;
+  /** `api` (POST /api/v1/events) or `widget` (POST /w/v1/events, never runs trigger rules). */
+  source: 'api' | 'widget';
   properties: Record<string, unknown>;
   occurred_at: Date;
   received_at: Date;
@@ -48,7 +53,7 @@ export interface StoredEvent {
 const RULE_COLUMNS =
   'id, workspace_id, name, event_name, filter, survey_id, delay_minutes, reminders, fatigue, active, created_at';
 const EVENT_COLUMNS =
-  'id, workspace_id, external_id, name, contact_id, properties, occurred_at, received_at, outcomes';
+  'id, workspace_id, external_id, name, contact_id, visitor_id, source, properties, occurred_at, received_at, outcomes';
 
 const jsonOrNull = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
 
@@ -163,16 +168,19 @@ export async function insertEvent(
   input: {
     external_id: string;
     name: string;
-    contact_id: string;
+    contact_id: string | null;
+    visitor_id?: string | null;
+    source?: 'api' | 'widget';
     properties: Record<string, unknown>;
     occurred_at: Date;
     received_at: Date;
   },
 ): Promise<StoredEvent | null> {
   const rows = await db.query<StoredEvent>(
-    `INSERT INTO event (workspace_id, external_id, name, contact_id, properties, occurred_at, received_at)
+    `INSERT INTO event (workspace_id, external_id, name, contact_id, properties, occurred_at, received_at,
+                        visitor_id, source)
      VALUES ($1, $2, $3, $4, $5::jsonb, date_trunc('milliseconds', $6::timestamptz),
-             date_trunc('milliseconds', $7::timestamptz))
+             date_trunc('milliseconds', $7::timestamptz), $8, $9)
      ON CONFLICT (workspace_id, external_id) DO NOTHING
      RETURNING ${EVENT_COLUMNS}`,
     [
@@ -183,6 +191,8 @@ export async function insertEvent(
       JSON.stringify(input.properties),
       input.occurred_at,
       input.received_at,
+      input.visitor_id ?? null,
+      input.source ?? 'api',
     ],
   );
   return rows[0] ?? null;

@@ -13,6 +13,7 @@ import {
   sampleKeyOf,
   urlPatternMatches,
   validateWidgetSettings,
+  widgetPalette,
 } from '../../../src/core/widget-settings';
 
 function errorsOf(input: unknown): Record<string, string> {
@@ -182,6 +183,51 @@ describe('contrast', () => {
     expect(both[1]!.message).toMatch(
       /^brand colour on background has contrast 1\.0:1; WCAG 2\.2 AA needs 3:1/,
     );
+  });
+});
+
+describe('widgetPalette', () => {
+  const color = fc.integer({ min: 0, max: 0xffffff }).map((n) => `#${n.toString(16).padStart(6, '0')}`);
+
+  it('paints the default card in WCAG 2.2 AA: text and end labels 4.5:1, borders 3:1, text on brand 4.5:1', () => {
+    const p = widgetPalette(DEFAULT_WIDGET_COLORS);
+    expect(contrastRatio(p.text, p.background)).toBeGreaterThanOrEqual(4.5);
+    expect(contrastRatio(p.muted, p.background)).toBeGreaterThanOrEqual(4.5);
+    expect(contrastRatio(p.line, p.background)).toBeGreaterThanOrEqual(3);
+    expect(contrastRatio(p.brand, p.background)).toBeGreaterThanOrEqual(3);
+    expect(contrastRatio(p.on_brand, p.brand)).toBeGreaterThanOrEqual(4.5);
+    // Muted and line are lighter than the text (they are blends towards the background), not equal to it.
+    expect(p.muted).not.toBe(p.text);
+    expect(p.line).not.toBe(p.muted);
+  });
+
+  it('puts readable text on any brand colour', () => {
+    fc.assert(
+      fc.property(color, (brand) => {
+        const p = widgetPalette({ ...DEFAULT_WIDGET_COLORS, brand });
+        expect(contrastRatio(p.on_brand, brand)).toBeGreaterThanOrEqual(4.5);
+      }),
+    );
+  });
+
+  it('keeps muted text and borders at AA whenever the text colour itself passes, on any background', () => {
+    fc.assert(
+      fc.property(color, color, (text, background) => {
+        const p = widgetPalette({ brand: '#0b57d0', text, background });
+        const base = contrastRatio(text, background);
+        if (base >= 4.5) expect(contrastRatio(p.muted, background)).toBeGreaterThanOrEqual(4.5);
+        if (base >= 3) expect(contrastRatio(p.line, background)).toBeGreaterThanOrEqual(3);
+        // Never worse than the text colour: a failing text colour is kept as it is.
+        expect(contrastRatio(p.muted, background)).toBeGreaterThanOrEqual(Math.min(base, 4.5) - 1e-9);
+        for (const c of [p.muted, p.line]) expect(c).toMatch(/^#[0-9a-f]{6}$/);
+      }),
+    );
+  });
+
+  it('derives from dark colours too', () => {
+    const p = widgetPalette({ brand: '#ffcc00', background: '#111111', text: '#eeeeee' });
+    expect(p.on_brand).toBe('#000000');
+    expect(contrastRatio(p.muted, '#111111')).toBeGreaterThanOrEqual(4.5);
   });
 });
 

@@ -37,6 +37,16 @@ describe('widget api', () => {
     api.dismiss('s');
     expect(calls[3]!.url).toBe(`${BASE}/w/v1/dismissals`);
     expect(calls[3]!.body).toEqual({ key: 'pk_test', survey_id: 's', visitor_id: store.vid() });
+    api.track({ id: 'e-1', name: 'signup', properties: { plan: 'pro' }, url: 'https://a.example/x' });
+    expect(calls[4]!.url).toBe(`${BASE}/w/v1/events`);
+    expect(calls[4]!.body).toEqual({
+      key: 'pk_test',
+      visitor_id: store.vid(),
+      id: 'e-1',
+      name: 'signup',
+      properties: { plan: 'pro' },
+      url: 'https://a.example/x',
+    });
   });
 
   it('keeps an answer whose POST failed and sends it first on the next page load', async () => {

@@ -3,7 +3,7 @@ import type { Api } from '../../../src/widget/api';
 import { createPlaudit, install, type Open, type Session } from '../../../src/widget/plaudit';
 import { createStore } from '../../../src/widget/store';
 import { matchesPath } from '../../../src/widget/triggers';
-import type { ResponseBody, WidgetConfig } from '../../../src/widget/types';
+import type { ResponseBody, TrackedEvent, WidgetConfig } from '../../../src/widget/types';
 import { FakeStorage } from './fakes';
 
 const config = { survey_id: 'survey-1', question: 'Q?' } as WidgetConfig;
@@ -12,6 +12,7 @@ const config = { survey_id: 'survey-1', question: 'Q?' } as WidgetConfig;
 const setup = (key = 'pk_test', extra: Partial<WidgetConfig> = {}) => {
   const answers: ResponseBody[] = [];
   const dismissed: string[] = [];
+  const tracked: TrackedEvent[] = [];
   const configs: string[] = [];
   const opened: { survey: string; focus: boolean; session: Session; closed: () => void }[] = [];
   const api: Api = {
@@ -26,6 +27,9 @@ const setup = (key = 'pk_test', extra: Partial<WidgetConfig> = {}) => {
       answers.push(body);
       return true;
     },
+    track: (event) => {
+      tracked.push(event);
+    },
     flush: async () => {},
   };
   const open: Open = (c, focus, session, closed) =>
@@ -39,7 +43,7 @@ const setup = (key = 'pk_test', extra: Partial<WidgetConfig> = {}) => {
     open,
     url: () => 'https://app.example.com/p',
   });
-  return { plaudit, answers, configs, opened, store, dismissed };
+  return { plaudit, answers, configs, opened, store, dismissed, tracked };
 };
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
@@ -116,6 +120,39 @@ describe('commands', () => {
     expect(answers[1]).toEqual({ ...first, comment: 'Too slow' });
     opened[0]!.session.comment('');
     expect(answers).toHaveLength(2);
+  });
+
+  it('sends the testimonial consent with the comment, even a consent without comment, never a lone "no"', async () => {
+    const { plaudit, opened, answers } = setup();
+    plaudit('show', 'survey-1');
+    await tick();
+    opened[0]!.session.score(10);
+    opened[0]!.session.comment('Great support', true);
+    expect(answers[1]).toMatchObject({ score: 10, comment: 'Great support', testimonial_consent: true });
+    opened[0]!.session.comment('', false);
+    expect(answers).toHaveLength(2);
+    opened[0]!.session.comment('', true);
+    expect(answers[2]).toMatchObject({ comment: '', testimonial_consent: true });
+  });
+
+  it('reports tracked events with their flat properties, the page and the identified user', async () => {
+    const { plaudit, tracked } = setup();
+    plaudit('identify', 'u-7', { plan: 'pro' });
+    plaudit('track', 'checkout_completed', { total: 12.5, items: [1, 2], coupon: 'X' });
+    plaudit('track', '');
+    plaudit('track', 42);
+    expect(tracked).toHaveLength(1);
+    expect(tracked[0]).toMatchObject({
+      name: 'checkout_completed',
+      properties: { total: 12.5, coupon: 'X' },
+      url: 'https://app.example.com/p',
+      user: { id: 'u-7', traits: { plan: 'pro' } },
+    });
+    expect(tracked[0]!.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // Without a key nothing is reported (and nothing breaks).
+    const keyless = setup('');
+    keyless.plaudit('track', 'x');
+    expect(keyless.tracked).toEqual([]);
   });
 
   it('opens one survey at a time and again after it closed; data-survey does not take focus', async () => {

@@ -7,6 +7,9 @@
  *   visitor may be asked now (`eligibility`, core/widget-settings.ts `mayAsk`);
  * - `POST /w/v1/dismissals`: the visitor closed the widget without answering (not asked again for
  *   the survey's dismiss_cooldown_days);
+ * - `POST /w/v1/events`: `plaudit('track', name, properties)`, stored as an event of the visitor
+ *   (and of the identified user's contact) once per widget-made id; it runs no trigger rules, since
+ *   anyone can send one with the public key (transactional email surveys come from POST /api/v1/events);
  * - `POST /w/v1/responses`: an answer, stored once per widget-made id through the same
  *   group-committed writer as `POST /api/v1/responses` (idempotency key `widget:<id>`); the same id
  *   again with a comment updates it within the 30-minute edit window of the hosted survey page.
@@ -22,8 +25,14 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { Category } from '../../../core/nps';
 import { originAllowed } from '../../../core/origins';
-import { followUpFor, questionFor, type SurveyTexts, textsFor } from '../../../core/survey-texts';
-import { mayAsk, sampleKeyOf, type WidgetSettings } from '../../../core/widget-settings';
+import {
+  consentQuestionFor,
+  followUpFor,
+  questionFor,
+  type SurveyTexts,
+  textsFor,
+} from '../../../core/survey-texts';
+import { mayAsk, sampleKeyOf, type WidgetSettings, widgetPalette } from '../../../core/widget-settings';
 import { nulError, pathWithNul } from '../../http/api-router';
 import type { AppContext } from '../../http/app';
 import { ApiError, errorBody, validationError } from '../../http/errors';
@@ -31,6 +40,7 @@ import { readBodyText } from '../../http/read-body';
 import { attributesSchema, emailSchema, localeSchema, scoreSchema, uuid } from '../../http/schemas';
 import { loadContactFacts, sendSettings } from '../../jobs/fatigue-facts';
 import { ContactConflictError, type ContactInput, upsertContacts } from '../../repo/contacts';
+import { getEventByExternalId, insertEvent } from '../../repo/events';
 import { PUBLISHABLE_KEY_PATTERN, type PublishableKey } from '../../repo/publishable-keys';
 import { getResponse, updateResponse } from '../../repo/responses';
 import { getSurvey, type Survey } from '../../repo/surveys';
@@ -57,6 +67,8 @@ const SURVEY_CACHE_TTL_MS = 10_000;
 export interface WidgetRouteOptions {
   /** Defaults to `config.widgetRateLimit` requests per minute per client IP, on the app's clock. */
   ipRateLimiter?: SlidingWindowRateLimiter;
+  /** For POST /w/v1/events; defaults to `config.widgetRateLimit` requests per minute per client IP. */
+  eventIpRateLimiter?: SlidingWindowRateLimiter;
   /** Defaults to `config.widgetKeyRateLimit` requests per minute per publishable key. */
   keyRateLimiter?: SlidingWindowRateLimiter;
 }
@@ -97,6 +109,23 @@ const dismissalBody = z.strictObject({
   user: userBody.optional(),
 });
 
+/** Event names as POST /api/v1/events and the widget's event triggers accept them. */
+const eventName = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(100)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'must be letters, digits and _ . : - only');
+
+const eventBody = z.strictObject({
+  key: keyField,
+  id: uuid,
+  name: eventName,
+  visitor_id: visitorId,
+  properties: attributesSchema.optional(),
+  url: z.string().max(2000).optional(),
+  user: userBody.optional(),
+});
+
 const responseBody = z.strictObject({
   key: keyField,
   id: uuid,
@@ -104,6 +133,7 @@ const responseBody = z.strictObject({
   visitor_id: visitorId,
   score: scoreSchema,
   comment: z.string().max(COMMENT_MAX).nullable().optional(),
+  testimonial_consent: z.boolean().optional(),
   locale: browserLocale.optional(),
   url: z.string().max(2000).optional(),
   user: userBody.optional(),
@@ -129,16 +159,20 @@ class SurveyCache {
 
 export function registerWidgetRoutes(app: Hono, ctx: AppContext, options: WidgetRouteOptions = {}): void {
   const ipLimiter = publicRateLimiter(options.ipRateLimiter, ctx.config.widgetRateLimit, ctx.clock);
+  // Events have their own per-IP budget, so a page that tracks a lot never locks its visitors out of
+  // answering.
+  const eventIpLimiter = publicRateLimiter(options.eventIpRateLimiter, ctx.config.widgetRateLimit, ctx.clock);
   const keyLimiter = publicRateLimiter(options.keyRateLimiter, ctx.config.widgetKeyRateLimit, ctx.clock);
   const surveys = new SurveyCache(ctx);
 
   /** Runs the checks every widget request passes, then `handle` with the key and the raw body. */
   const endpoint =
-    (handle: (c: Context, key: PublishableKey, raw: unknown) => Promise<Response>) => async (c: Context) => {
+    (handle: (c: Context, key: PublishableKey, raw: unknown) => Promise<Response>, perIp = ipLimiter) =>
+    async (c: Context) => {
       c.header('Vary', 'Origin');
       c.header('Cache-Control', 'no-store');
       try {
-        const ip = ipLimiter.hit(rateLimitKeyOf(clientIpOf(c, ctx.config.trustProxy)));
+        const ip = perIp.hit(rateLimitKeyOf(clientIpOf(c, ctx.config.trustProxy)));
         if (!ip.allowed) throw rateLimited(c, ip.retryAfterSeconds, 'this address');
         if (isBotUserAgent(c.req.header('user-agent'))) return c.json({ dropped: true }, 202);
         const raw = await readWidgetJson(c);
@@ -204,15 +238,16 @@ export function registerWidgetRoutes(app: Hono, ctx: AppContext, options: Widget
         follow_up_passive: followUp('passive'),
         follow_up_detractor: followUp('detractor'),
         thank_you: texts.thank_you,
-        brand_color: survey.brand_color,
-        product_name: survey.product_name,
         ...widgetLabelsFor(locale),
+        testimonial_consent: survey.ask_testimonial_consent
+          ? consentQuestionFor(textsFor(survey.texts, locale, survey.default_locale), locale)
+          : null,
         widget: {
           triggers: widget.triggers,
           sampling_percent: widget.sampling_percent,
           delay_seconds: widget.delay_seconds,
           position: widget.position,
-          colors: widget.colors,
+          colors: widgetPalette(widget.colors),
         },
         eligibility,
       });
@@ -242,6 +277,33 @@ export function registerWidgetRoutes(app: Hono, ctx: AppContext, options: Widget
   );
 
   app.post(
+    `${WIDGET_PREFIX}/events`,
+    endpoint(async (c, key, raw) => {
+      const body = parseBody(eventBody, raw);
+      const workspaceId = key.workspace_id;
+      const externalId = `widget:${body.id}`;
+      const stored = await getEventByExternalId(ctx.db, workspaceId, externalId);
+      if (stored) return c.json({ id: body.id, duplicate: true }, 200);
+      const contactId = body.user ? await upsertWidgetContact(ctx, workspaceId, body.user) : null;
+      const properties: Record<string, unknown> = { ...body.properties };
+      const pagePath = body.url === undefined ? undefined : pathOf(body.url);
+      if (pagePath) properties.page_url = pagePath;
+      const now = ctx.clock();
+      const inserted = await insertEvent(ctx.db, workspaceId, {
+        external_id: externalId,
+        name: body.name,
+        contact_id: contactId,
+        visitor_id: body.visitor_id,
+        source: 'widget',
+        properties,
+        occurred_at: now,
+        received_at: now,
+      });
+      return c.json({ id: body.id, duplicate: inserted === null }, inserted === null ? 200 : 201);
+    }, eventIpLimiter),
+  );
+
+  app.post(
     `${WIDGET_PREFIX}/responses`,
     endpoint(async (c, key, raw) => {
       const body = parseBody(responseBody, raw);
@@ -261,6 +323,7 @@ export function registerWidgetRoutes(app: Hono, ctx: AppContext, options: Widget
         invitation_id: null,
         score: body.score,
         comment,
+        testimonial_consent: body.testimonial_consent ?? null,
         locale: localeOf(survey, body.locale, body.user?.locale),
         channel: 'widget',
         properties,
@@ -285,7 +348,13 @@ export function registerWidgetRoutes(app: Hono, ctx: AppContext, options: Widget
         );
       }
       await ctx.db.transaction((tx) =>
-        updateResponse(tx, workspaceId, stored.id, { score: body.score, comment }),
+        updateResponse(tx, workspaceId, stored.id, {
+          score: body.score,
+          comment,
+          ...(body.testimonial_consent === undefined
+            ? {}
+            : { testimonial_consent: body.testimonial_consent }),
+        }),
       );
       return c.json({ id: body.id, duplicate: true, updated: true }, 200);
     }),

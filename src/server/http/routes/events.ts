@@ -137,7 +137,7 @@ export function eventJson(event: StoredEvent) {
 async function applyRules(
   tx: Parameters<Parameters<AppContext['db']['transaction']>[0]>[0],
   workspaceId: string,
-  event: StoredEvent,
+  event: StoredEvent & { contact_id: string },
   now: Date,
 ): Promise<EventOutcome[]> {
   const outcomes: EventOutcome[] = [];
@@ -325,7 +325,7 @@ export function registerEventRoutes(api: ApiRouter, ctx: AppContext): void {
         if (inserted === null) {
           return { event: (await getEventByExternalId(tx, auth.workspaceId, body.id))!, created: false };
         }
-        const outcomes = await applyRules(tx, auth.workspaceId, inserted, now);
+        const outcomes = await applyRules(tx, auth.workspaceId, { ...inserted, contact_id: contactId }, now);
         return { event: await setEventOutcomes(tx, inserted.id, outcomes), created: true };
       });
       return c.json(eventJson(result.event), result.created ? 201 : 200);
