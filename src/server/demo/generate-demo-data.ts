@@ -527,9 +527,11 @@ export function generateDemoData(options: GenerateDemoDataOptions): DemoData {
     const j = rng.int(0, i);
     [order[i], order[j]] = [order[j] as number, order[i] as number];
   }
-  for (const i of order.slice(0, 3)) accountTrend[i] = -1.4;
-  for (const i of order.slice(3, 5)) accountHealth[i] = -0.9;
-  for (const i of order.slice(5, 9)) accountHealth[i] = 0.7;
+  // Strong enough that account analytics (one voice per stakeholder, core/account-nps.ts) show
+  // falling accounts and detractor accounts with revenue at risk, not only a lower segment NPS.
+  for (const i of order.slice(0, 3)) accountTrend[i] = -2.6;
+  for (const i of order.slice(3, 6)) accountHealth[i] = -1.8;
+  for (const i of order.slice(6, 10)) accountHealth[i] = 0.7;
 
   for (let i = 0; i < n; i++) {
     const tpl = ACCOUNT_TEMPLATES[i]!;

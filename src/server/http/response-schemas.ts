@@ -355,6 +355,54 @@ const rowErrorSchema = z.object({
   message: z.string(),
 });
 
+const themeCategoryStats = z.object({
+  count: z.number().int().describe('Comments of the category that mention the theme'),
+  pct: z.number().describe("Percent of the category's comments that mention it"),
+  lift: z
+    .number()
+    .nullable()
+    .describe('Share in the category ÷ share overall (> 1: mentioned more often there); null: no comments'),
+});
+
+export const themeSchema = z.object({
+  key: z.string().describe('Normalised (stemmed, lower-case) word or two-word phrase'),
+  label: z.string().describe('The form written most often'),
+  words: z.union([z.literal(1), z.literal(2)]),
+  count: z.number().int().describe('Comments that mention it'),
+  pct: z.number().describe('Percent of the analysed comments that mention it'),
+  categories: z.object({
+    promoter: themeCategoryStats,
+    passive: themeCategoryStats,
+    detractor: themeCategoryStats,
+  }),
+  summary: summarySchema.describe('NPS of the responses whose comment mentions it, with its margin of error'),
+  search: z
+    .string()
+    .describe('As q on GET /responses (with the same filters): finds every comment counted here, maybe more'),
+});
+
+export const themesSchema = z.object({
+  comments: z.number().int().describe('Comments analysed'),
+  sampled: z
+    .boolean()
+    .describe('More comments matched than are analysed per request (sample_limit): the newest were analysed'),
+  sample_limit: z.number().int(),
+  comments_by_category: z.object({
+    promoter: z.number().int(),
+    passive: z.number().int(),
+    detractor: z.number().int(),
+  }),
+  min_count: z.number().int(),
+  themes: z.array(themeSchema).describe('Most mentioned first'),
+  by_category: z
+    .object({
+      promoter: z.array(themeSchema),
+      passive: z.array(themeSchema),
+      detractor: z.array(themeSchema),
+    })
+    .describe('Per category: themes it mentions more often than all comments do, by count × ln(lift)'),
+});
+
 export const importResultSchema = z.object({
   mode: z.enum(['atomic', 'partial']),
   dry_run: z.boolean(),
@@ -590,4 +638,125 @@ export const publishableKeySchema = z.object({
     .describe('Origins whose pages may use the key: https://app.example.com or https://*.example.com'),
   created_at: timestamp,
   revoked_at: nullableTimestamp,
+});
+
+// --- Account analytics and leaderboards (core/account-nps.ts, core/leaderboard.ts) ------------
+
+const accountCategory = z
+  .enum(['promoter', 'passive', 'detractor'])
+  .nullable()
+  .describe('From the mean of the latest scores: ≥ 9 promoter, ≤ 6 detractor, else passive');
+
+const accountRefSchema = z.object({
+  id,
+  name: z.string(),
+  external_id: z.string().nullable(),
+  revenue: z.number().nullable(),
+  owner: z.string().nullable(),
+  nps: z.number().nullable(),
+  nps_rounded: z.number().int().nullable(),
+  n: z.number().int(),
+});
+
+const periodSchema = z.object({ from: z.string(), to: z.string() });
+
+export const accountMetricsSchema = z.object({
+  from: z.string().describe('First day of the period (default: 364 days before to)'),
+  to: z.string().describe('Last day of the period (default: today in the workspace time zone)'),
+  previous: periodSchema.describe('The previous period of equal length, for change'),
+  sort: z.enum(['revenue', 'nps', 'change', 'responses']),
+  order: z.enum(['asc', 'desc']),
+  min_responses: z.number().int(),
+  summary: z.object({
+    accounts: z.number().int().describe('Accounts with at least min_responses counted responses'),
+    promoter_accounts: z.number().int(),
+    passive_accounts: z.number().int(),
+    detractor_accounts: z.number().int(),
+    revenue_weighted_nps: z
+      .number()
+      .nullable()
+      .describe('Σ NPS × revenue / Σ revenue over accounts with a positive revenue'),
+    revenue_weighted_accounts: z.number().int(),
+    accounts_without_revenue: z.number().int().describe('Excluded from revenue_weighted_nps'),
+    revenue_at_risk: z.number().describe('Σ revenue of detractor accounts'),
+    upsell_candidates: z.object({
+      count: z.number().int(),
+      top: z.array(accountRefSchema).describe('Promoter accounts, highest revenue first (at most 20)'),
+    }),
+    falling: z.object({
+      threshold: z.number(),
+      min_responses: z.number().int(),
+      count: z.number().int(),
+      top: z
+        .array(accountRefSchema.extend({ previous_nps: z.number(), change: z.number() }))
+        .describe('Largest drop first (at most 20)'),
+    }),
+  }),
+  data: z.array(
+    summarySchema.extend({
+      id,
+      name: z.string(),
+      external_id: z.string().nullable(),
+      revenue: z.number().nullable(),
+      owner: z.string().nullable().describe('Account attribute owner, else account_owner'),
+      responses: z.number().int().describe('All responses of the period, before one-per-stakeholder'),
+      stakeholders: z.number().int().describe('Contacts who answered (= n: each counts once)'),
+      roles: z
+        .array(z.string())
+        .describe("Distinct roles (attribute role, else title) of the stakeholders' answers"),
+      mean_score: z.number().nullable(),
+      category: accountCategory,
+      previous: z.object({
+        n: z.number().int(),
+        nps: z.number().nullable(),
+        nps_rounded: z.number().int().nullable(),
+      }),
+      change: z.number().nullable().describe('nps − previous.nps; null when either is missing'),
+      falling: z.boolean(),
+    }),
+  ),
+  next_cursor: z.string().nullable(),
+});
+
+export const accountTrendSchema = z.object({
+  account_id: id,
+  interval: z.enum(['day', 'week', 'month']),
+  from: z.string(),
+  to: z.string(),
+  points: z.array(
+    z.object({
+      bucket: z.string(),
+      responses: z.number().int().describe('All responses in the bucket; summary counts one per stakeholder'),
+      summary: summarySchema,
+    }),
+  ),
+});
+
+export const leaderboardSchema = z.object({
+  by: z.string(),
+  min_n: z.number().int(),
+  source: z.enum(['rollup', 'raw']),
+  total: summarySchema.describe('All responses that have a value for `by`'),
+  ranked: z.array(
+    summarySchema.extend({
+      value: z.string(),
+      rank: z.number().int().describe('1 = best; equal displayed NPS share a rank'),
+      tied: z.boolean(),
+      rank_range: z
+        .object({ best: z.number().int(), worst: z.number().int() })
+        .describe('Places the entry could hold given which differences are significant'),
+      significantly_above_rest: z.boolean(),
+      significantly_below_rest: z.boolean(),
+      vs_rest: z.object(comparisonFields),
+    }),
+  ),
+  not_ranked: z
+    .array(
+      summarySchema.extend({
+        value: z.string(),
+        reason: z.literal('too few answers'),
+        missing: z.number().int().describe('Responses still needed to be ranked'),
+      }),
+    )
+    .describe('Entries with fewer than min_n responses, most responses first'),
 });

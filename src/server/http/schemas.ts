@@ -118,6 +118,21 @@ export function attributeFiltersOf(
   return out;
 }
 
+/**
+ * `q`: full-text search in comments, for the routes that offer it (list, export, themes). Not part
+ * of `responseFilterQuery`, so a route that does not search refuses it instead of ignoring it.
+ */
+export const searchParam = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(500, 'at most 500 characters')
+  .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters')
+  .describe(
+    "Full-text search in comments, stemmed in each response's language (German for locale de…, else English): " +
+      'words must all occur, "a phrase" in quotes, or between alternatives, -word excludes',
+  );
+
 export const FILTER_KEYS = [
   'survey_id',
   'from',

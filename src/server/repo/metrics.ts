@@ -39,14 +39,20 @@ function fold(rows: readonly CountRow[]): GroupedDistribution[] {
 /**
  * Which rollup answers a query, or none. The daily rollup knows survey, day, channel and score;
  * the attribute rollup knows survey, day, one attribute value and score, for the workspace's
- * segment attributes. Anything else (contact, category, comment, two attributes …) reads raw rows.
+ * segment attributes. Anything else (contact, category, comment, search, two attributes …) reads raw rows.
  */
 export function rollupFor(
   filter: ResponseFilter,
   dimension: Dimension,
   segmentAttributes: readonly string[],
 ): 'daily' | 'attribute' | null {
-  if (scoresOf(filter) || filter.contact_id || filter.account_id || filter.has_comment !== undefined)
+  if (
+    scoresOf(filter) ||
+    filter.contact_id ||
+    filter.account_id ||
+    filter.has_comment !== undefined ||
+    filter.q !== undefined
+  )
     return null;
   const attributeKeys = Object.keys(filter.attributes ?? {});
   const dimensionKey = dimension.kind === 'attribute' ? dimension.key : null;

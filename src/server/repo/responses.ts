@@ -379,7 +379,18 @@ export interface ResponseFilter {
   /** Exact matches on the response's attribute snapshot, e.g. { plan: 'pro', 'account.tier': 'gold' }. */
   attributes?: Record<string, string>;
   has_comment?: boolean;
+  /**
+   * Full-text search in comments (`websearch_to_tsquery` syntax: words, "a phrase", or, -word),
+   * stemmed in each response's language (migration 0020).
+   */
+  q?: string;
 }
+
+/**
+ * Whether a response's comment is German for full-text search; the same expression as the
+ * generated column `comment_tsv` (migration 0020). Anything else is searched as English.
+ */
+export const COMMENT_LANGUAGE_IS_GERMAN = (alias: string) => `coalesce(${alias}.locale, '') LIKE 'de%'`;
 
 /** Appends the WHERE conditions of a filter to `params` and returns the SQL (alias `r`). */
 export function whereOf(workspaceId: string, filter: ResponseFilter, params: unknown[]): string {
@@ -404,6 +415,16 @@ export function whereOf(workspaceId: string, filter: ResponseFilter, params: unk
   }
   if (filter.has_comment !== undefined) {
     conditions.push(filter.has_comment ? "coalesce(r.comment, '') <> ''" : "coalesce(r.comment, '') = ''");
+  }
+  if (filter.q !== undefined) {
+    // The query is parsed in the comment's language. Two indexable branches rather than a CASE
+    // (which no index can answer): the GIN index serves each, a bitmap OR combines them.
+    const q = add(filter.q);
+    const german = COMMENT_LANGUAGE_IS_GERMAN('r');
+    conditions.push(
+      `((${german} AND r.comment_tsv @@ websearch_to_tsquery('german'::regconfig, ${q}::text))
+        OR (NOT ${german} AND r.comment_tsv @@ websearch_to_tsquery('english'::regconfig, ${q}::text)))`,
+    );
   }
   return conditions.join(' AND ');
 }

@@ -1,11 +1,16 @@
 import { z } from 'zod';
+import { accountTrend } from '../../../core/account-nps';
+import { addDays, bucketsBetween, localDay } from '../../../core/trend';
+import { accountResponses } from '../../repo/account-metrics';
 import { getAccount, listAccounts, updateAccount, upsertAccount } from '../../repo/accounts';
+import { getWorkspace } from '../../repo/workspaces';
 import type { ApiRouter } from '../api-router';
 import type { AppContext } from '../app';
-import { notFound } from '../errors';
-import { accountSchema, pageSchema } from '../response-schemas';
+import { ApiError, notFound } from '../errors';
+import { accountSchema, accountTrendSchema, pageSchema, summaryJson } from '../response-schemas';
 import {
   attributesSchema,
+  daySchema,
   decodeCursor,
   idParams,
   pageOf,
@@ -21,6 +26,9 @@ export const accountInput = z.strictObject({
 });
 
 const accountJson = withoutWorkspace;
+
+/** Most buckets an account trend returns (about ten years of weeks, or three of days). */
+const MAX_BUCKETS = 1100;
 
 export function registerAccountRoutes(api: ApiRouter, ctx: AppContext): void {
   api.route(
@@ -86,6 +94,51 @@ export function registerAccountRoutes(api: ApiRouter, ctx: AppContext): void {
       const account = await updateAccount(ctx.db, auth.workspaceId, params.id, body);
       if (!account) throw notFound('Account', 'id');
       return c.json(accountJson(account));
+    },
+  );
+  api.route(
+    {
+      method: 'get',
+      path: '/accounts/{id}/trend',
+      summary:
+        "The account's NPS per day, week (ISO) or month; in each bucket each stakeholder's latest answer counts once",
+      tag: 'Accounts',
+      params: idParams,
+      query: z.object({
+        interval: z.enum(['day', 'week', 'month']).default('month'),
+        from: daySchema.optional().describe('Default: 364 days before to'),
+        to: daySchema.optional().describe('Default: today in the workspace time zone'),
+      }),
+      responses: { 200: { description: 'Trend points', schema: accountTrendSchema } },
+    },
+    async ({ c, auth, params, query }) => {
+      const account = await getAccount(ctx.db, auth.workspaceId, params.id);
+      if (!account) throw notFound('Account', 'id');
+      const workspace = await getWorkspace(ctx.db, auth.workspaceId);
+      if (!workspace) throw notFound('Workspace');
+      const to = query.to ?? localDay(ctx.clock(), workspace.time_zone);
+      const from = query.from ?? addDays(to, -364);
+      if (from > to) throw new ApiError(400, 'invalid_request', 'from: must not be after to', 'from');
+      if (bucketsBetween(from, to, query.interval).length > MAX_BUCKETS) {
+        throw new ApiError(
+          400,
+          'invalid_request',
+          `from: at most ${MAX_BUCKETS} ${query.interval}s; choose a shorter range or a longer interval`,
+          'from',
+        );
+      }
+      const rows = await accountResponses(ctx.db, auth.workspaceId, { account_id: account.id, from, to });
+      return c.json({
+        account_id: account.id,
+        interval: query.interval,
+        from,
+        to,
+        points: accountTrend(rows, from, to, query.interval).map((p) => ({
+          bucket: p.bucket,
+          responses: p.responses,
+          summary: summaryJson(p.summary),
+        })),
+      });
     },
   );
 }

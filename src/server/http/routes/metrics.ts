@@ -1,22 +1,40 @@
 import { z } from 'zod';
+import {
+  type AccountNps,
+  accountNpsOf,
+  FALL_MIN_RESPONSES,
+  FALL_THRESHOLD,
+  isFalling,
+  npsChange,
+  revenueAtRisk,
+  revenueWeightedNps,
+  sortAccounts,
+} from '../../../core/account-nps';
 import { currentNpsWindow } from '../../../core/expiry';
+import { buildLeaderboard, DEFAULT_LEADERBOARD_MIN_N } from '../../../core/leaderboard';
 import { compareNps, summarize, verdictText } from '../../../core/stats';
-import { addDays, buildTrend, localDay } from '../../../core/trend';
+import { type Theme, themesOf } from '../../../core/themes';
+import { addDays, buildTrend, dayNumberOf, localDay } from '../../../core/trend';
+import { type AccountResponseRow, accountFacts, accountResponses } from '../../repo/account-metrics';
 import { type Dimension, groupedDistributions } from '../../repo/metrics';
 import type { ResponseFilter } from '../../repo/responses';
+import { listProductNames, listThemeComments, THEME_COMMENT_CAP } from '../../repo/themes';
 import { getWorkspace } from '../../repo/workspaces';
 import type { ApiRouter } from '../api-router';
 import type { AppContext } from '../app';
 import { checkReferences } from '../check-references';
 import { ApiError, notFound } from '../errors';
 import {
+  accountMetricsSchema,
   breakdownSchema,
   compareSchema,
+  leaderboardSchema,
   npsMetricSchema,
   summaryJson,
+  themesSchema,
   trendSchema,
 } from '../response-schemas';
-import { daySchema, responseFilterQuery } from '../schemas';
+import { daySchema, responseFilterQuery, searchParam } from '../schemas';
 import { filterFromQuery } from './responses';
 
 const sumOf = (groups: { distribution: number[] }[]) =>
@@ -30,12 +48,39 @@ function finiteZ(z: number | null): number | null {
   return z === null || Number.isFinite(z) ? z : Math.sign(z) * 1e9;
 }
 
+const themeJson = (t: Theme) => ({
+  key: t.key,
+  label: t.label,
+  words: t.words,
+  count: t.count,
+  pct: t.pct,
+  categories: t.categories,
+  summary: summaryJson(t.summary),
+  search: t.search,
+});
+
 const BUILT_IN_DIMENSIONS = ['survey', 'channel', 'journey_stage'] as const;
 
 function dimensionOf(by: string): Dimension {
   if ((BUILT_IN_DIMENSIONS as readonly string[]).includes(by)) return { kind: by as 'survey' };
   return { kind: 'attribute', key: by.replace(/^attr\./, '') };
 }
+
+/** The account list is computed and sorted in memory, so its cursor is an offset (opaque to clients). */
+function encodeOffset(offset: number): string {
+  return Buffer.from(`offset:${offset}`).toString('base64url');
+}
+
+function decodeOffset(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  const match = /^offset:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match)
+    throw new ApiError(400, 'invalid_request', 'cursor: not a cursor returned by this API', 'cursor');
+  return Number(match[1]);
+}
+
+/** Upsell candidates and falling accounts list at most this many accounts (with the full count). */
+const TOP_ACCOUNTS = 20;
 
 export function registerMetricsRoutes(api: ApiRouter, ctx: AppContext): void {
   async function workspaceOf(id: string) {
@@ -183,6 +228,58 @@ export function registerMetricsRoutes(api: ApiRouter, ctx: AppContext): void {
     },
   );
 
+  api.route(
+    {
+      method: 'get',
+      path: '/metrics/themes',
+      summary:
+        'Themes of the comments: the words and two-word phrases mentioned most, overall and per category ' +
+        '(what promoters praise, detractors complain about), each with its NPS and a search for its comments; ' +
+        `computed locally from the newest ${THEME_COMMENT_CAP.toLocaleString('en')} matching comments`,
+      tag: 'Metrics',
+      query: responseFilterQuery.extend({
+        q: searchParam.optional(),
+        limit: z.coerce.number().int().min(1).max(100).default(10).describe('Themes per list'),
+        min_count: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .max(100_000)
+          .default(3)
+          .describe('A theme needs this many comments (per category list: this many of the category)'),
+      }),
+      responses: { 200: { description: 'The themes', schema: themesSchema } },
+    },
+    async ({ c, auth, query }) => {
+      const filter = { ...filterFromQuery(query, ['q', 'limit', 'min_count']), q: query.q };
+      await checkReferences(ctx.db, auth.workspaceId, filter);
+      // Only comments carry themes: has_comment=false leaves nothing to analyse.
+      const { comments, sampled } =
+        filter.has_comment === false
+          ? { comments: [], sampled: false }
+          : await listThemeComments(ctx.db, auth.workspaceId, filter);
+      const result = themesOf(comments, {
+        minCount: query.min_count,
+        limit: query.limit,
+        // The product's own name is in half the comments and says nothing about them.
+        ignore: await listProductNames(ctx.db, auth.workspaceId),
+      });
+      return c.json({
+        comments: result.comments,
+        sampled,
+        sample_limit: THEME_COMMENT_CAP,
+        comments_by_category: result.commentsByCategory,
+        min_count: result.minCount,
+        themes: result.overall.map(themeJson),
+        by_category: {
+          promoter: result.byCategory.promoter.map(themeJson),
+          passive: result.byCategory.passive.map(themeJson),
+          detractor: result.byCategory.detractor.map(themeJson),
+        },
+      });
+    },
+  );
+
   const filterBody = z.strictObject({
     survey_id: z.array(z.uuid()).optional(),
     from: daySchema.optional(),
@@ -195,6 +292,8 @@ export function registerMetricsRoutes(api: ApiRouter, ctx: AppContext): void {
     {
       method: 'post',
       path: '/metrics/compare',
+      // A read, sent as POST for its structured body: viewers may compare.
+      access: 'read',
       summary:
         'Compare two periods or two segments: z-test of the NPS difference with a verdict; the baseline defaults to the previous period of equal length',
       tag: 'Metrics',
@@ -255,6 +354,213 @@ export function registerMetricsRoutes(api: ApiRouter, ctx: AppContext): void {
         verdict: comparison.verdict,
         verdict_text: verdictText(comparison, body.locale),
         min_n: comparison.minN,
+      });
+    },
+  );
+  api.route(
+    {
+      method: 'get',
+      path: '/metrics/accounts',
+      summary:
+        "B2B account NPS (each stakeholder's latest answer counts once), change against the previous period, " +
+        'revenue-weighted NPS, revenue at risk, upsell candidates and falling accounts',
+      tag: 'Metrics',
+      query: responseFilterQuery.extend({
+        sort: z.enum(['revenue', 'nps', 'change', 'responses']).default('revenue'),
+        order: z.enum(['asc', 'desc']).default('desc'),
+        min_responses: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .max(100_000)
+          .default(1)
+          .describe('Accounts with fewer counted responses (stakeholders) in the period are left out'),
+        limit: z.coerce.number().int().min(1).max(500).default(50),
+        cursor: z.string().max(200).optional(),
+      }),
+      responses: { 200: { description: 'Accounts and the workspace summary', schema: accountMetricsSchema } },
+    },
+    async ({ c, auth, query }) => {
+      const workspace = await workspaceOf(auth.workspaceId);
+      const filter = filterFromQuery(query, ['sort', 'order', 'min_responses', 'limit', 'cursor']);
+      const offset = decodeOffset(query.cursor);
+      await checkReferences(ctx.db, auth.workspaceId, filter);
+      const to = filter.to ?? localDay(ctx.clock(), workspace.time_zone);
+      const from = filter.from ?? addDays(to, -364);
+      if (from > to) throw new ApiError(400, 'invalid_request', 'from: must not be after to', 'from');
+      const days = dayNumberOf(to) - dayNumberOf(from) + 1;
+      const previous = { from: addDays(from, -days), to: addDays(from, -1) };
+      const rows = await accountResponses(ctx.db, auth.workspaceId, { ...filter, from: previous.from, to });
+      const byAccount = new Map<string, { current: AccountResponseRow[]; previous: AccountResponseRow[] }>();
+      for (const row of rows) {
+        let entry = byAccount.get(row.accountId);
+        if (!entry) {
+          entry = { current: [], previous: [] };
+          byAccount.set(row.accountId, entry);
+        }
+        (row.day >= from ? entry.current : entry.previous).push(row);
+      }
+      const computed: { id: string; current: AccountNps; previous: AccountNps }[] = [];
+      for (const [id, entry] of byAccount) {
+        const current = accountNpsOf(entry.current);
+        if (current.stakeholders < query.min_responses) continue;
+        computed.push({ id, current, previous: accountNpsOf(entry.previous) });
+      }
+      const facts = await accountFacts(
+        ctx.db,
+        auth.workspaceId,
+        computed.map((a) => a.id),
+      );
+      const accounts = computed.map(({ id, current, previous: before }) => {
+        const fact = facts.get(id)!;
+        const nps = current.summary.nps;
+        return {
+          id,
+          name: fact.name,
+          external_id: fact.external_id,
+          revenue: fact.revenue,
+          owner: fact.owner,
+          nps,
+          n: current.summary.n,
+          responses: current.responses,
+          change: npsChange(nps, before.summary.nps),
+          category: current.category,
+          falling: isFalling(current.summary, before.summary),
+          current,
+          before,
+        };
+      });
+      const ref = (a: (typeof accounts)[number]) => ({
+        id: a.id,
+        name: a.name,
+        external_id: a.external_id,
+        revenue: a.revenue,
+        owner: a.owner,
+        nps: a.nps,
+        nps_rounded: a.current.summary.npsRounded,
+        n: a.n,
+      });
+      const weighted = revenueWeightedNps(accounts);
+      const risk = revenueAtRisk(accounts);
+      const upsell = sortAccounts(
+        accounts.filter((a) => a.category === 'promoter'),
+        'revenue',
+      );
+      const falling = accounts
+        .filter((a) => a.falling)
+        .sort((a, b) => a.change! - b.change! || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const sorted = sortAccounts(accounts, query.sort, query.order);
+      const page = sorted.slice(offset, offset + query.limit);
+      return c.json({
+        from,
+        to,
+        previous,
+        sort: query.sort,
+        order: query.order,
+        min_responses: query.min_responses,
+        summary: {
+          accounts: accounts.length,
+          promoter_accounts: accounts.filter((a) => a.category === 'promoter').length,
+          passive_accounts: accounts.filter((a) => a.category === 'passive').length,
+          detractor_accounts: risk.accounts,
+          revenue_weighted_nps: weighted.nps,
+          revenue_weighted_accounts: weighted.accounts,
+          accounts_without_revenue: weighted.withoutRevenue,
+          revenue_at_risk: risk.revenue,
+          upsell_candidates: { count: upsell.length, top: upsell.slice(0, TOP_ACCOUNTS).map(ref) },
+          falling: {
+            threshold: FALL_THRESHOLD,
+            min_responses: FALL_MIN_RESPONSES,
+            count: falling.length,
+            top: falling
+              .slice(0, TOP_ACCOUNTS)
+              .map((a) => ({ ...ref(a), previous_nps: a.before.summary.nps!, change: a.change! })),
+          },
+        },
+        data: page.map((a) => ({
+          ...summaryJson(a.current.summary),
+          id: a.id,
+          name: a.name,
+          external_id: a.external_id,
+          revenue: a.revenue,
+          owner: a.owner,
+          responses: a.current.responses,
+          stakeholders: a.current.stakeholders,
+          roles: a.current.roles,
+          mean_score: a.current.meanScore,
+          category: a.category,
+          previous: {
+            n: a.before.summary.n,
+            nps: a.before.summary.nps,
+            nps_rounded: a.before.summary.npsRounded,
+          },
+          change: a.change,
+          falling: a.falling,
+        })),
+        next_cursor: offset + query.limit < sorted.length ? encodeOffset(offset + query.limit) : null,
+      });
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/metrics/leaderboard',
+      summary:
+        'NPS per team, owner or rep (any response attribute, e.g. sales_rep, team, account.account_owner), ' +
+        'ranked only with at least min_n responses, with rank ranges and significance against the rest',
+      tag: 'Metrics',
+      query: responseFilterQuery.extend({
+        by: z
+          .string()
+          .regex(/^(attr\.)?[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'an attribute name such as sales_rep or team'),
+        min_n: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_LEADERBOARD_MIN_N),
+      }),
+      responses: { 200: { description: 'Ranked and not ranked entries', schema: leaderboardSchema } },
+    },
+    async ({ c, auth, query }) => {
+      const workspace = await workspaceOf(auth.workspaceId);
+      const filter = filterFromQuery(query, ['by', 'min_n']);
+      await checkReferences(ctx.db, auth.workspaceId, filter);
+      const key = query.by.replace(/^attr\./, '');
+      const { groups, source } = await groupedDistributions(
+        ctx.db,
+        auth.workspaceId,
+        filter,
+        { kind: 'attribute', key },
+        { segmentAttributes: workspace.segment_attributes },
+      );
+      const board = buildLeaderboard(
+        groups.filter((g) => g.key !== null).map((g) => ({ value: g.key!, distribution: g.distribution })),
+        { minN: query.min_n },
+      );
+      return c.json({
+        by: query.by,
+        min_n: board.minN,
+        source,
+        total: summaryJson(board.total),
+        ranked: board.ranked.map((e) => ({
+          ...summaryJson(e.summary),
+          value: e.value,
+          rank: e.rank,
+          tied: e.tied,
+          rank_range: e.rankRange,
+          significantly_above_rest: e.significantlyAboveRest,
+          significantly_below_rest: e.significantlyBelowRest,
+          vs_rest: {
+            difference: e.vsRest.difference,
+            z: finiteZ(e.vsRest.z),
+            p_value: e.vsRest.pValue,
+            significant: e.vsRest.significant,
+            verdict: e.vsRest.verdict,
+          },
+        })),
+        not_ranked: board.notRanked.map((e) => ({
+          ...summaryJson(e.summary),
+          value: e.value,
+          reason: 'too few answers' as const,
+          missing: e.missing,
+        })),
       });
     },
   );

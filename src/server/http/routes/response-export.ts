@@ -9,7 +9,7 @@ import type { ApiRouter } from '../api-router';
 import type { AppContext } from '../app';
 import { checkReferences } from '../check-references';
 import { ApiError, notFound } from '../errors';
-import { attributeKey, responseFilterQuery } from '../schemas';
+import { attributeKey, responseFilterQuery, searchParam } from '../schemas';
 import { filterFromQuery } from './responses';
 
 const FIXED_COLUMNS = [
@@ -46,6 +46,7 @@ export function escapeFormula(value: string): string {
 const exportQuery = responseFilterQuery.extend({
   attributes: z.string().max(2000).optional(),
   raw: z.enum(['true', 'false']).default('false'),
+  q: searchParam.optional(),
 });
 
 export function registerResponseExportRoutes(api: ApiRouter, ctx: AppContext): void {
@@ -54,7 +55,7 @@ export function registerResponseExportRoutes(api: ApiRouter, ctx: AppContext): v
       method: 'get',
       path: '/responses/export',
       summary:
-        'Export responses as CSV (same filters as the list; attributes=plan,country picks attribute columns; raw=true turns off formula escaping)',
+        'Export responses as CSV (same filters and q as the list; attributes=plan,country picks attribute columns; raw=true turns off formula escaping)',
       tag: 'Responses',
       query: exportQuery,
       responses: {
@@ -65,7 +66,7 @@ export function registerResponseExportRoutes(api: ApiRouter, ctx: AppContext): v
       },
     },
     async ({ auth, query }) => {
-      const filter = filterFromQuery(query, ['attributes', 'raw']);
+      const filter = { ...filterFromQuery(query, ['attributes', 'raw', 'q']), q: query.q };
       await checkReferences(ctx.db, auth.workspaceId, filter);
       const workspace = await getWorkspace(ctx.db, auth.workspaceId);
       if (!workspace) throw notFound('Workspace');
