@@ -26,6 +26,12 @@ export interface Config {
   /** Pooled SMTP connections at most. */
   readonly smtpMaxConnections: number;
   /** The job worker's settings (jobs/worker.ts): jobs at once, lease per claim, recovery interval. */
+  /** scrypt cost of dashboard passwords, log2(N) (tests lower it; see auth/passwords.ts). */
+  readonly passwordCost: number;
+  /** Sign-in attempts per minute per client IP, and failed ones per 15 minutes per email address. */
+  readonly signInRateLimit: number;
+  /** A dashboard session ends after this many days without use. */
+  readonly sessionDays: number;
   readonly jobs: JobSettings;
 }
 
@@ -74,6 +80,10 @@ const envSchema = z.object({
   // handler still runs is run a second time (docs/OPERATIONS.md, delivery guarantees).
   PLAUDIT_JOB_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
   PLAUDIT_JOB_RECOVER_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
+  // scrypt cost of dashboard passwords as log2(N): 17 is OWASP's minimum (128 MiB, ~0.3 s here).
+  PLAUDIT_PASSWORD_COST: z.coerce.number().int().min(10).max(20).default(17),
+  PLAUDIT_SIGN_IN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+  PLAUDIT_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
 });
 
 export class ConfigError extends Error {}
@@ -105,6 +115,9 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     smtpUrl: overrides.smtpUrl ?? e.SMTP_URL,
     mailFrom: overrides.mailFrom ?? e.PLAUDIT_MAIL_FROM,
     smtpMaxConnections: overrides.smtpMaxConnections ?? e.SMTP_MAX_CONNECTIONS,
+    passwordCost: overrides.passwordCost ?? e.PLAUDIT_PASSWORD_COST,
+    signInRateLimit: overrides.signInRateLimit ?? e.PLAUDIT_SIGN_IN_RATE_LIMIT,
+    sessionDays: overrides.sessionDays ?? e.PLAUDIT_SESSION_DAYS,
     jobs: Object.freeze(
       overrides.jobs ?? {
         concurrency: e.PLAUDIT_JOB_CONCURRENCY,

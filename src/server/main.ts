@@ -3,10 +3,12 @@ import { createMailer, describeMailTransport } from './channels/email/create-mai
 import type { Config } from './config';
 import { migrate } from './db/migrate';
 import { openDatabase } from './db/open-database';
+import { ensureDemoUser } from './demo/demo-user';
 import { loadDemoData } from './demo/load-demo-data';
 import { createApp } from './http/app';
 import { startJobs } from './jobs/start-jobs';
 import { createApiKey } from './repo/api-keys';
+import { countUsers, findDemoUser } from './repo/users';
 import { countWorkspaces, createWorkspace } from './repo/workspaces';
 
 /**
@@ -21,8 +23,10 @@ export async function startServer(
 ) {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrate(db);
+  let loadedDemo = false;
   if ((await countWorkspaces(db)) === 0) {
     if (options.demo) {
+      loadedDemo = true;
       log('Empty database: loading two years of demo data …');
       const demo = await loadDemoData(db, { now: new Date() });
       log(`Demo workspace "${demo.workspace.name}" with ${demo.responses} responses.`);
@@ -32,6 +36,14 @@ export async function startServer(
       const { secret } = await createApiKey(db, workspace.id, 'First key');
       log(`Created workspace "${workspace.name}". Its API key (shown only now, keep it safe):\n  ${secret}`);
     }
+  }
+  // Only a database that got the demo data has a demo user: a real installation started without
+  // --no-demo never gets one.
+  if (options.demo && (loadedDemo || (await findDemoUser(db)))) {
+    const demo = await ensureDemoUser(db, config.passwordCost);
+    log(`Demo sign-in: ${demo.email} / ${demo.password} (a new password at every demo start)`);
+  } else if ((await countUsers(db)) === 0) {
+    log(`First visit: open ${config.publicUrl}/app/ to create the owner's account.`);
   }
   const { app, close } = createApp({ config, db, clock: () => new Date() });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });

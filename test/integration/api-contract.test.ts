@@ -8,11 +8,20 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { can, type Permission, ROLES } from '../../src/core/roles';
+import { hashToken, newCsrfToken, newSessionToken } from '../../src/server/auth/session-cookie';
 import { loadConfig } from '../../src/server/config';
 import type { Database } from '../../src/server/db/port';
 import type { RegisteredRoute } from '../../src/server/http/api-router';
+import { permissionOf } from '../../src/server/http/api-router';
 import { createApp } from '../../src/server/http/app';
 import { createApiKey } from '../../src/server/repo/api-keys';
+import {
+  addMembership,
+  createMemberInvitation,
+  createSession,
+  createUser,
+} from '../../src/server/repo/users';
 import { createWorkspace } from '../../src/server/repo/workspaces';
 import { databaseKinds } from './databases';
 
@@ -27,6 +36,8 @@ interface Ids {
   response: string;
   apiKey: string;
   publishableKey: string;
+  member: string;
+  memberInvitation: string;
 }
 
 interface RequestParts {
@@ -40,6 +51,12 @@ const DAY = '2026-06-01';
 
 /** A request that succeeds for each route, given workspace A's resources. */
 const VALID_REQUESTS: Record<string, (ids: Ids) => RequestParts> = {
+  'GET /members': () => ({}),
+  'PATCH /members/{id}': () => ({ body: { role: 'member' } }),
+  'DELETE /members/{id}': () => ({}),
+  'GET /member-invitations': () => ({}),
+  'POST /member-invitations': () => ({ body: { email: 'colleague@example.com', role: 'viewer' } }),
+  'DELETE /member-invitations/{id}': () => ({}),
   'GET /workspace': () => ({}),
   'PATCH /workspace': () => ({ body: { name: 'Renamed workspace' } }),
   'GET /api-keys': () => ({}),
@@ -74,6 +91,7 @@ const VALID_REQUESTS: Record<string, (ids: Ids) => RequestParts> = {
   'POST /accounts': () => ({ body: { name: 'Globex', external_id: 'globex', revenue: 1000 } }),
   'GET /accounts/{id}': () => ({}),
   'PATCH /accounts/{id}': () => ({ body: { revenue: 5000 } }),
+  'GET /accounts/{id}/trend': () => ({ query: { interval: 'month', from: '2026-01-01', to: '2026-06-30' } }),
   'GET /contacts': () => ({ query: { limit: '10' } }),
   'POST /contacts': () => ({ body: { email: 'new@example.com', attributes: { plan: 'pro' } } }),
   'GET /contacts/{id}': () => ({}),
@@ -138,6 +156,11 @@ const VALID_REQUESTS: Record<string, (ids: Ids) => RequestParts> = {
   'GET /metrics/nps': (ids) => ({ query: { survey_id: ids.survey, current: 'true' } }),
   'GET /metrics/trend': (ids) => ({ query: { survey_id: ids.survey, granularity: 'month' } }),
   'GET /metrics/breakdown': (ids) => ({ query: { survey_id: ids.survey, by: 'plan' } }),
+  'GET /metrics/themes': (ids) => ({ query: { survey_id: ids.survey, min_count: '1', q: 'comment' } }),
+  'GET /metrics/accounts': (ids) => ({
+    query: { survey_id: ids.survey, from: '2026-01-01', to: '2026-06-30', sort: 'nps', limit: '10' },
+  }),
+  'GET /metrics/leaderboard': (ids) => ({ query: { survey_id: ids.survey, by: 'plan', min_n: '1' } }),
   'GET /responses/export': (ids) => ({ query: { survey_id: ids.survey } }),
   'POST /imports/contacts': () => ({ csv: 'email,plan\nimported@example.com,pro\n' }),
   'POST /imports/responses': (ids) => ({
@@ -172,6 +195,8 @@ function idFor(route: RegisteredRoute, ids: Ids): string {
     autopilots: ids.autopilot,
     'trigger-rules': ids.triggerRule,
     responses: ids.response,
+    members: ids.member,
+    'member-invitations': ids.memberInvitation,
   };
   const id = map[resource ?? ''];
   if (!id) throw new Error(`no fixture for ${route.spec.path}`);
@@ -280,6 +305,9 @@ const TENANT_TABLES: [table: string, key: string, ignore: string[]][] = [
   ['response_daily', 'workspace_id', []],
   ['response_attribute_daily', 'workspace_id', []],
   ['suppression', 'workspace_id', []],
+  ['membership', 'workspace_id', []],
+  ['member_invitation', 'workspace_id', []],
+  ['user_session', 'workspace_id', ['last_seen_at', 'expires_at']],
 ];
 
 /** A digest of everything a workspace owns: equal digests mean nothing was written. */
@@ -366,7 +394,8 @@ for (const kind of databaseKinds()) {
       ({ db, drop } = await kind.create());
       const created = createApp({ config: loadConfig({}), db, clock: () => new Date() });
       app = created.app;
-      routes = created.routes;
+      // The sign-in routes are public or need a session, not an API key: test/integration/auth.test.ts.
+      routes = created.routes.filter((r) => r.spec.tag !== 'Sign-in');
       for (const name of ['a', 'b'] as const) {
         const ws = await createWorkspace(db, { name: `Workspace ${name}` });
         workspaces[name] = ws.id;
@@ -421,7 +450,24 @@ for (const kind of databaseKinds()) {
         allowed_origins: ['https://secret-a.example.com'],
       });
       publishableKeyValue = publishableKey.key;
+      const member = await createUser(db, {
+        email: 'secret-member-a@example.com',
+        name: 'Secret Member A',
+        password_hash: 'scrypt$unused',
+      });
+      await addMembership(db, workspaces.a, member.id, 'viewer');
+      const memberInvitation = await createMemberInvitation(db, {
+        workspace_id: workspaces.a,
+        email: 'secret-invitee-a@example.com',
+        role: 'viewer',
+        token_hash: hashToken(newSessionToken().token),
+        invited_by: null,
+        now: new Date(),
+        expires_at: new Date(Date.now() + 86_400_000),
+      });
       ids = {
+        member: member.id,
+        memberInvitation: memberInvitation.id,
         survey: survey.id,
         account: account.id,
         contact: contact.id,
@@ -560,6 +606,82 @@ for (const kind of databaseKinds()) {
       expect(await digestOf(db, workspaces.a)).toEqual(before);
     });
 
+    it('enforces each role on every route for dashboard sessions, and needs the CSRF token for changes', async () => {
+      // One signed-in user per role in workspace A.
+      const sessions = {} as Record<(typeof ROLES)[number], { cookie: string; csrf: string }>;
+      for (const role of ROLES) {
+        const user = await createUser(db, {
+          email: `${role}-matrix@example.com`,
+          name: role,
+          password_hash: 'x',
+        });
+        await addMembership(db, workspaces.a, user.id, role);
+        const { token, hash } = newSessionToken();
+        const csrf = newCsrfToken();
+        const now = new Date();
+        await createSession(db, {
+          token_hash: hash,
+          user_id: user.id,
+          workspace_id: workspaces.a,
+          csrf_token: csrf,
+          now,
+          expires_at: new Date(now.getTime() + 86_400_000),
+        });
+        sessions[role] = { cookie: `plaudit_session=${token}`, csrf };
+      }
+      const sendAs = (role: (typeof ROLES)[number], route: RegisteredRoute, csrf = true) => {
+        const valid = validFor(route);
+        const qs = valid.query ? `?${new URLSearchParams(valid.query)}` : '';
+        const headers: Record<string, string> = { cookie: sessions[role].cookie };
+        if (csrf) headers['x-csrf-token'] = sessions[role].csrf;
+        let body: string | undefined;
+        if (route.spec.bodyType === 'csv') {
+          headers['content-type'] = 'text/csv';
+          body = valid.csv;
+        } else if (valid.body !== undefined) {
+          headers['content-type'] = 'application/json';
+          body = JSON.stringify(valid.body);
+        }
+        return app.request(`/api/v1${pathOf(route)}${qs}`, {
+          method: route.spec.method.toUpperCase(),
+          headers,
+          body,
+        });
+      };
+      // Removing someone else needs `manage` (anyone may remove themselves: auth.test.ts).
+      const effective = (route: RegisteredRoute): Permission =>
+        routeName(route) === 'DELETE /members/{id}' ? 'manage' : (permissionOf(route.spec) as Permission);
+
+      const before = await digestOf(db, workspaces.a);
+      for (const route of routes) {
+        for (const role of ROLES) {
+          if (can(role, effective(route))) continue;
+          const res = await sendAs(role, route);
+          const text = await res.text();
+          expect(res.status, `${routeName(route)} as ${role}: ${text.slice(0, 200)}`).toBe(403);
+          expect(JSON.parse(text).error.code).toBe('forbidden');
+        }
+        if (route.spec.method !== 'get') {
+          const res = await sendAs('owner', route, false);
+          expect(res.status, `${routeName(route)} without the CSRF token`).toBe(403);
+          expect(((await res.json()) as Json).error.code).toBe('csrf_failed');
+        }
+      }
+      expect(await digestOf(db, workspaces.a)).toEqual(before);
+
+      // Allowed: never refused for the role (deletions are left out: they would remove the fixtures).
+      for (const route of routes) {
+        if (route.spec.method === 'delete') continue;
+        for (const role of ROLES) {
+          if (!can(role, effective(route))) continue;
+          const res = await sendAs(role, route);
+          expect([401, 403], `${routeName(route)} as ${role}: ${await res.clone().text()}`).not.toContain(
+            res.status,
+          );
+        }
+      }
+    });
+
     it('rejects scores outside 0-10, fractions and strings', async () => {
       for (const score of [-1, 11, 7.5, '9', null, 1e9]) {
         await expectClientError(
@@ -594,6 +716,8 @@ for (const kind of databaseKinds()) {
         'secret-rule-A',
         'secret-event-A',
         'secret-amount-A',
+        'secret-member-a@example.com',
+        'secret-invitee-a@example.com',
         workspaces.a,
       ];
       for (const route of routes) {

@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
+import { can, defaultPermission, type Permission } from '../../core/roles';
 import type { AuthContext } from './auth';
 import { ApiError, validationError } from './errors';
 import { readBodyText } from './read-body';
@@ -21,6 +22,11 @@ export interface RouteSpec<Q extends z.ZodType, B extends z.ZodType, P extends z
   body?: B;
   /** `text/csv` bodies are streamed to the handler unparsed. */
   bodyType?: 'json' | 'csv';
+  /**
+   * What the caller's role must allow (core/roles.ts); default `read` for GET, else `manage`.
+   * `public`: no authentication at all (sign-in, setup, accepting an invitation).
+   */
+  access?: Permission | 'public';
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
 }
 
@@ -33,6 +39,11 @@ export interface RouteInput<Q, B, P> {
 }
 
 export type Handler<Q, B, P> = (input: RouteInput<Q, B, P>) => Promise<Response>;
+export type PublicHandler<Q, B, P> = (input: Omit<RouteInput<Q, B, P>, 'auth'>) => Promise<Response>;
+
+/** The permission a route needs, as the router enforces it. */
+export const permissionOf = (spec: Pick<RouteSpec<z.ZodType, z.ZodType, z.ZodType>, 'access' | 'method'>) =>
+  spec.access ?? defaultPermission(spec.method);
 
 export interface RegisteredRoute {
   spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>;
@@ -93,6 +104,13 @@ async function readJson(c: Context): Promise<unknown> {
   return parsed;
 }
 
+const LEAST_ROLE_WORDS: Record<Permission, string> = {
+  read: 'a viewer or above',
+  respond: 'a member or above',
+  manage: 'an admin or owner',
+  own: 'an owner',
+};
+
 export class ApiRouter {
   readonly routes: RegisteredRoute[] = [];
 
@@ -106,6 +124,26 @@ export class ApiRouter {
     spec: RouteSpec<Q, B, P>,
     handler: Handler<z.infer<Q>, z.infer<B>, z.infer<P>>,
   ): void {
+    if (spec.access === 'public') throw new Error(`${spec.path}: register public routes with publicRoute()`);
+    this.register(spec, handler as Handler<unknown, unknown, unknown>);
+  }
+
+  /** A route without authentication (its handler gets no `auth`). */
+  publicRoute<
+    Q extends z.ZodType = z.ZodType,
+    B extends z.ZodType = z.ZodType,
+    P extends z.ZodType = z.ZodType,
+  >(
+    spec: RouteSpec<Q, B, P> & { access: 'public' },
+    handler: PublicHandler<z.infer<Q>, z.infer<B>, z.infer<P>>,
+  ): void {
+    this.register(spec, handler as Handler<unknown, unknown, unknown>);
+  }
+
+  private register<Q extends z.ZodType, B extends z.ZodType, P extends z.ZodType>(
+    spec: RouteSpec<Q, B, P>,
+    handler: Handler<unknown, unknown, unknown>,
+  ): void {
     this.routes.push({ spec: spec as unknown as RouteSpec<z.ZodType, z.ZodType, z.ZodType> });
     // Unknown query parameters are refused rather than ignored: a typo such as `?survey=` would
     // otherwise silently return unfiltered data. Schemas with a catch-all (attr.<name>) check theirs.
@@ -115,7 +153,16 @@ export class ApiRouter {
         : spec.query;
     const honoPath = this.prefix + spec.path.replace(/\{(\w+)\}/g, ':$1');
     this.app.on(spec.method.toUpperCase(), honoPath, async (c) => {
-      const auth = await this.authenticate(c);
+      const permission = permissionOf(spec);
+      const auth = permission === 'public' ? undefined : await this.authenticate(c);
+      if (auth && permission !== 'public' && !can(auth.role, permission)) {
+        throw new ApiError(
+          403,
+          'forbidden',
+          `Your role (${auth.role}) may not do this; it needs ${LEAST_ROLE_WORDS[permission]}`,
+          null,
+        );
+      }
       const params = spec.params ? spec.params.safeParse(c.req.param()) : undefined;
       if (params && !params.success) throw validationError(params.error, 'path');
       const query = querySchema ? querySchema.safeParse(queryObject(c)) : undefined;
@@ -128,10 +175,10 @@ export class ApiRouter {
       }
       return handler({
         c,
-        auth,
-        query: query?.data as z.infer<Q>,
-        body: body as z.infer<B>,
-        params: params?.data as z.infer<P>,
+        auth: auth as AuthContext,
+        query: query?.data,
+        body,
+        params: params?.data,
       });
     });
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RegisteredRoute } from './api-router';
+import { permissionOf, type RegisteredRoute } from './api-router';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -65,7 +65,8 @@ export function buildOpenApiDocument(routes: readonly RegisteredRoute[], options
       summary: spec.summary,
       tags: [spec.tag],
       operationId: `${spec.method}${spec.path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, ch: string) => (ch ? ch.toUpperCase() : ''))}`,
-      security: [{ bearerAuth: [] }],
+      security: spec.access === 'public' ? [] : [{ bearerAuth: [] }, { sessionCookie: [] }],
+      'x-plaudit-permission': permissionOf(spec),
       parameters: parametersOf(route),
       responses: {
         ...Object.fromEntries(
@@ -113,7 +114,14 @@ export function buildOpenApiDocument(routes: readonly RegisteredRoute[], options
     servers: [{ url: options.serverUrl }],
     components: {
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', description: 'A secret API key plk_…' },
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'A secret API key plk_… (acts as admin)' },
+        sessionCookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'plaudit_session',
+          description:
+            'A dashboard session (POST /auth/sign-in); state-changing requests also send its csrf_token as X-CSRF-Token',
+        },
       },
       schemas: { Error: errorSchema },
     },

@@ -8,6 +8,7 @@ import type { Database } from '../db/port';
 import { AUTOPILOT_TICK_QUEUE, autopilotTickHandler } from './autopilot-tick';
 import { EXPAND_CAMPAIGN_QUEUE, expandCampaignHandler } from './expand-campaign';
 import { SEND_INVITATION_QUEUE, sendInvitationHandler } from './send-invitation';
+import { SEND_MEMBER_INVITATION_QUEUE, sendMemberInvitationHandler } from './send-member-invitation';
 import { SEND_REMINDER_QUEUE, sendReminderHandler } from './send-reminder';
 import { type JobHandler, startWorker, type Worker, type WorkerOptions } from './worker';
 
@@ -27,6 +28,11 @@ export function jobHandlers(deps: JobDeps): Record<string, JobHandler> {
     [SEND_REMINDER_QUEUE]: sendReminderHandler({ publicUrl: deps.publicUrl, mailer: deps.mailer, clock }),
     [EXPAND_CAMPAIGN_QUEUE]: expandCampaignHandler({ clock }),
     [AUTOPILOT_TICK_QUEUE]: autopilotTickHandler({ clock }),
+    [SEND_MEMBER_INVITATION_QUEUE]: sendMemberInvitationHandler({
+      publicUrl: deps.publicUrl,
+      mailer: deps.mailer,
+      clock,
+    }),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { loadConfig } from '../../../src/server/config';
+import { type Config, loadConfig } from '../../../src/server/config';
 import type { Database } from '../../../src/server/db/port';
 import { createApp } from '../../../src/server/http/app';
 
@@ -16,13 +16,17 @@ export interface AppServer {
   close(): Promise<void>;
 }
 
-export async function startAppServer(options: { db: Database; clock: () => Date }): Promise<AppServer> {
+export async function startAppServer(options: {
+  db: Database;
+  clock: () => Date;
+  config?: Partial<Config>;
+}): Promise<AppServer> {
   let fetchApp: (request: Request, env: unknown) => Response | Promise<Response> = () =>
     new Response('starting', { status: 503 });
   const http = serve({ fetch: (request, env) => fetchApp(request, env), port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => http.once('listening', () => resolve()));
   const publicUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  const created = createApp({ config: loadConfig({}, { publicUrl }), db: options.db, clock: options.clock });
+  const created = createApp({ config: loadConfig({}, { ...options.config, publicUrl }), db: options.db, clock: options.clock });
   fetchApp = (request, env) => created.app.fetch(request, env);
   return {
     publicUrl,

@@ -51,6 +51,15 @@ export class SlidingWindowRateLimiter {
     return { allowed: true, retryAfterSeconds: 0 };
   }
 
+  /** Whether one more request of `client` would be allowed, without counting it (failed sign-ins). */
+  wouldAllow(client: string): boolean {
+    const now = this.options.clock().getTime();
+    this.roll(now);
+    const elapsed = (now - this.windowStart) / this.options.windowMs;
+    const estimate = (this.previous.get(client) ?? 0) * (1 - elapsed) + (this.current.get(client) ?? 0);
+    return estimate + 1 <= this.options.limit;
+  }
+
   /** Number of clients tracked (for tests of the memory bound). */
   get size(): number {
     return this.current.size + this.previous.size;

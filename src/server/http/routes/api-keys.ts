@@ -13,6 +13,7 @@ export function registerApiKeyRoutes(api: ApiRouter, ctx: AppContext): void {
       path: '/api-keys',
       summary: 'List API keys (secrets are never shown again)',
       tag: 'API keys',
+      access: 'manage',
       responses: { 200: { description: 'Keys', schema: z.object({ data: z.array(apiKeySchema) }) } },
     },
     async ({ c, auth }) =>
@@ -51,7 +52,7 @@ export function registerApiKeyRoutes(api: ApiRouter, ctx: AppContext): void {
     async ({ c, auth, params }) => {
       const key = await revokeApiKey(ctx.db, auth.workspaceId, params.id);
       if (!key) throw notFound('API key', 'id');
-      ctx.authenticator.forgetKey(key.id);
+      ctx.authenticator.apiKeys.forgetKey(key.id);
       return c.json(withoutWorkspace(key));
     },
   );

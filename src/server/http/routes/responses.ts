@@ -27,6 +27,7 @@ import {
   paginationQuery,
   responseFilterQuery,
   scoreSchema,
+  searchParam,
   uuid,
 } from '../schemas';
 import { contactInput, upsertContactFromRequest } from './contacts';
@@ -119,6 +120,7 @@ export function registerResponseRoutes(api: ApiRouter, ctx: AppContext): void {
       path: '/responses',
       summary: 'Record a response (acknowledged only once committed; idempotent with idempotency_key)',
       tag: 'Responses',
+      access: 'respond',
       body: responseCreate,
       responses: {
         201: { description: 'Stored', schema: responseCreatedSchema },
@@ -181,13 +183,14 @@ export function registerResponseRoutes(api: ApiRouter, ctx: AppContext): void {
     {
       method: 'get',
       path: '/responses',
-      summary: 'List responses, newest first, with filters and cursor pagination',
+      summary:
+        'List responses, newest first, with filters, full-text search in comments (q) and cursor pagination',
       tag: 'Responses',
-      query: responseFilterQuery.extend(paginationQuery),
+      query: responseFilterQuery.extend({ ...paginationQuery, q: searchParam.optional() }),
       responses: { 200: { description: 'A page of responses', schema: pageSchema(responseSchema) } },
     },
     async ({ c, auth, query }) => {
-      const filter = filterFromQuery(query, ['limit', 'cursor']);
+      const filter = { ...filterFromQuery(query, ['limit', 'cursor', 'q']), q: query.q };
       await checkReferences(ctx.db, auth.workspaceId, filter);
       const rows = await listResponses(ctx.db, auth.workspaceId, filter, {
         before: decodeCursor(query.cursor),
@@ -217,6 +220,7 @@ export function registerResponseRoutes(api: ApiRouter, ctx: AppContext): void {
     {
       method: 'patch',
       path: '/responses/{id}',
+      access: 'respond',
       summary:
         'Change the score, comment or testimonial consent of a response (the metrics follow; a score below 9 clears the consent)',
       tag: 'Responses',
