@@ -1,5 +1,5 @@
 /**
- * Runs the benchmarks in turn; `--only ingest|metrics|import|queue|campaign|autopilot|email|fault|widget|widget-submit` picks one. Other flags go to the
+ * Runs the benchmarks in turn; `--only ingest|metrics|import|queue|campaign|autopilot|email|fault|widget|widget-submit|dashboard` picks one. Other flags go to the
  * benchmark (see each file's header). PostgreSQL: BENCH_DATABASE_URL, default
  * postgres://postgres@127.0.0.1:5432/postgres (a fresh database is created and dropped per run).
  *
@@ -22,6 +22,7 @@ const BENCHES = [
   'fault',
   'widget',
   'widget-submit',
+  'dashboard',
 ] as const;
 const argv = process.argv.slice(2);
 const { values } = parseArgs({ args: argv, options: { only: { type: 'string' } }, strict: false });
@@ -33,7 +34,16 @@ if (only !== undefined && !(BENCHES as readonly string[]).includes(only)) {
 
 /** The import, queue, campaign, autopilot, email, fault, widget and widget-submit benchmarks are scripts that start their own child processes. */
 function runScript(
-  name: 'import' | 'queue' | 'campaign' | 'autopilot' | 'email' | 'fault' | 'widget' | 'widget-submit',
+  name:
+    | 'import'
+    | 'queue'
+    | 'campaign'
+    | 'autopilot'
+    | 'email'
+    | 'fault'
+    | 'widget'
+    | 'widget-submit'
+    | 'dashboard',
 ): void {
   const script = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
   const args = argv.filter(
@@ -53,3 +63,4 @@ if (!only || only === 'email') runScript('email');
 if (!only || only === 'fault') runScript('fault');
 if (!only || only === 'widget') runScript('widget');
 if (!only || only === 'widget-submit') runScript('widget-submit');
+if (!only || only === 'dashboard') runScript('dashboard');

@@ -17,6 +17,19 @@ if (widget.status !== 0) {
   process.exit(1);
 }
 
+// The dashboard too (dist/dashboard, served at /app/): the browser tests load it from the real server.
+const dashboard = spawnSync(
+  process.execPath,
+  [fileURLToPath(new URL('./build-dashboard.js', import.meta.url))],
+  {
+    stdio: 'inherit',
+  },
+);
+if (dashboard.status !== 0) {
+  console.error('0 passed, 1 failed (the dashboard did not build)');
+  process.exit(1);
+}
+
 const report = path.join(mkdtempSync(path.join(tmpdir(), 'plaudit-test-')), 'report.json');
 const run = spawnSync(
   'npx',

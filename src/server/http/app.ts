@@ -10,17 +10,20 @@ import type { Config } from '../config';
 import type { Database } from '../db/port';
 import { ResponseWriter } from '../repo/response-writer';
 import { ApiRouter } from './api-router';
-import { ApiKeyAuthenticator } from './auth';
+import { ApiKeyAuthenticator, RequestAuthenticator, SessionAuthenticator } from './auth';
+import { registerDashboardRoutes } from './dashboard-routes';
 import { ApiError, errorBody } from './errors';
 import { buildOpenApiDocument } from './openapi';
 import { registerAccountRoutes } from './routes/accounts';
 import { registerApiKeyRoutes } from './routes/api-keys';
+import { registerAuthRoutes } from './routes/auth';
 import { registerAutopilotRoutes } from './routes/autopilots';
 import { registerCampaignRoutes } from './routes/campaigns';
 import { registerContactRoutes } from './routes/contacts';
 import { registerEventRoutes } from './routes/events';
 import { registerImportRoutes } from './routes/imports';
 import { registerInvitationRoutes } from './routes/invitations';
+import { registerMemberRoutes } from './routes/members';
 import { registerMetricsRoutes } from './routes/metrics';
 import { registerPublishableKeyRoutes } from './routes/publishable-keys';
 import { registerResponseExportRoutes } from './routes/response-export';
@@ -38,7 +41,8 @@ export interface AppDeps {
 /** Everything a route needs, built once per app. */
 export interface AppContext extends AppDeps {
   writer: ResponseWriter;
-  authenticator: ApiKeyAuthenticator;
+  /** API keys (Authorization header) and dashboard sessions (cookie). */
+  authenticator: RequestAuthenticator;
   /** Publishable keys as the widget endpoints see them; the key routes tell it about changes. */
   publishableKeys: PublishableKeyCache;
 }
@@ -52,7 +56,10 @@ export function createApp(deps: AppDeps) {
   const ctx: AppContext = {
     ...deps,
     writer: new ResponseWriter(deps.db),
-    authenticator: new ApiKeyAuthenticator(deps.db, deps.clock),
+    authenticator: new RequestAuthenticator(
+      new ApiKeyAuthenticator(deps.db, deps.clock),
+      new SessionAuthenticator(deps.db, deps.clock, deps.config.publicUrl, deps.config.sessionDays),
+    ),
     publishableKeys: new PublishableKeyCache(deps.db),
   };
 
@@ -67,6 +74,8 @@ export function createApp(deps: AppDeps) {
   app.use(
     '*',
     secureHeaders({
+      // A route's own header wins (the dashboard's stricter Content-Security-Policy).
+      overwrite: false,
       crossOriginResourcePolicy: false,
       contentSecurityPolicy: {
         defaultSrc: ["'none'"],
@@ -88,6 +97,8 @@ export function createApp(deps: AppDeps) {
   );
 
   const api = new ApiRouter(app, API_PREFIX, (c) => ctx.authenticator.authenticate(c));
+  registerAuthRoutes(api, ctx);
+  registerMemberRoutes(api, ctx);
   registerWorkspaceRoutes(api, ctx);
   registerApiKeyRoutes(api, ctx);
   registerPublishableKeyRoutes(api, ctx);
@@ -110,6 +121,7 @@ export function createApp(deps: AppDeps) {
   registerOpenPixelRoutes(app, ctx);
   registerWidgetRoutes(app, ctx);
   registerWidgetScriptRoute(app);
+  registerDashboardRoutes(app);
 
   const openApi = buildOpenApiDocument(api.routes, { serverUrl: deps.config.publicUrl + API_PREFIX });
   app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(openApi));
@@ -117,7 +129,12 @@ export function createApp(deps: AppDeps) {
     await deps.db.query('SELECT 1');
     return c.json({ ok: true });
   });
-  app.get('/', (c) => c.json({ name: 'Plaudit', openapi: `${API_PREFIX}/openapi.json` }));
+  // A browser goes to the dashboard; API clients get the pointers.
+  app.get('/', (c) =>
+    (c.req.header('accept') ?? '').includes('text/html')
+      ? c.redirect('/app/')
+      : c.json({ name: 'Plaudit', dashboard: '/app/', openapi: `${API_PREFIX}/openapi.json` }),
+  );
 
   return { app, ctx, routes: api.routes, close: () => ctx.writer.drain() };
 }

@@ -26,7 +26,11 @@ export async function startAppServer(options: {
   const http = serve({ fetch: (request, env) => fetchApp(request, env), port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => http.once('listening', () => resolve()));
   const publicUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  const created = createApp({ config: loadConfig({}, { ...options.config, publicUrl }), db: options.db, clock: options.clock });
+  const created = createApp({
+    config: loadConfig({}, { ...options.config, publicUrl }),
+    db: options.db,
+    clock: options.clock,
+  });
   fetchApp = (request, env) => created.app.fetch(request, env);
   return {
     publicUrl,

@@ -1,0 +1,123 @@
+/**
+ * The overview: the NPS with its margin of error, the change against the previous period in plain
+ * words (the API's significance test), the split, the 0-10 distribution and the trend with its
+ * confidence band, all under the filters of the URL.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { get, post } from '../api';
+import { Distribution } from '../components/distribution';
+import { FilterBar } from '../components/filter-bar';
+import { SplitBar } from '../components/split-bar';
+import { TrendChart } from '../components/trend-chart';
+import { type Filters, filterQuery, granularityFor } from '../filters';
+import { type I18n, useI18n } from '../i18n';
+import type { Comparison, Summary, TrendPoint } from '../types';
+
+interface Data {
+  summary: Summary;
+  trend: TrendPoint[];
+  comparison: Comparison | null;
+}
+
+export function OverviewPage({ filters }: { filters: Filters }) {
+  const { t, number, locale } = useI18n();
+  const [data, setData] = useState<Data | null>(null);
+  const [failed, setFailed] = useState(false);
+  const key = JSON.stringify(filters);
+  useEffect(() => {
+    let live = true;
+    const query = filterQuery(filters);
+    const { from, to, survey_id, channel } = query;
+    const current: Record<string, unknown> = {};
+    if (from) current.from = from;
+    if (to) current.to = to;
+    if (survey_id) current.survey_id = [survey_id];
+    if (channel) current.channel = [channel];
+    Promise.all([
+      get<Summary>('/metrics/nps', query),
+      get<{ points: TrendPoint[] }>('/metrics/trend', { ...query, granularity: granularityFor(filters) }),
+      // A comparison needs a period: "all time" has no previous one.
+      from && to
+        ? post<Comparison>('/metrics/compare', { current, locale }).catch(() => null)
+        : Promise.resolve(null),
+    ])
+      .then(([summary, trend, comparison]) => {
+        if (live) setData({ summary, trend: trend.points, comparison });
+      })
+      .catch(() => live && setFailed(true));
+    return () => {
+      live = false;
+    };
+  }, [key, locale]);
+
+  return (
+    <>
+      <h1 class="visually-hidden">{t('nav_overview')}</h1>
+      <FilterBar filters={filters} />
+      {failed && <p class="error">{t('error_generic')}</p>}
+      {!data && !failed && <p aria-busy="true">{t('loading')}</p>}
+      {data && (
+        <div class="grid">
+          <section class="card score" aria-labelledby="nps-title">
+            <h2 id="nps-title">{t('nps')}</h2>
+            {data.summary.nps === null ? (
+              <p>{t('no_responses')}</p>
+            ) : (
+              <>
+                <p class="big" data-testid="nps-value">
+                  {number(data.summary.nps, 0)}
+                </p>
+                <p class="muted">{t('margin', { margin: number(data.summary.margin_of_error ?? 0, 1) })}</p>
+                <p>{t('responses_count', { n: number(data.summary.n, 0) })}</p>
+              </>
+            )}
+          </section>
+          {data.comparison && (
+            <section class="card" aria-labelledby="change-title">
+              <h2 id="change-title">{t('change_title')}</h2>
+              <p class={`verdict ${data.comparison.verdict}`} data-testid="verdict">
+                {changeInWords(data.comparison, t, number)}
+              </p>
+              {data.comparison.baseline.nps !== null && (
+                <p class="muted">
+                  {t('change_before', {
+                    nps: number(data.comparison.baseline.nps, 0),
+                    n: number(data.comparison.baseline.n, 0),
+                  })}
+                </p>
+              )}
+            </section>
+          )}
+          {data.summary.n > 0 && (
+            <section class="card" aria-labelledby="split-title">
+              <h2 id="split-title">
+                {t('promoters')} · {t('passives')} · {t('detractors')}
+              </h2>
+              <SplitBar summary={data.summary} />
+            </section>
+          )}
+          {data.summary.n > 0 && (
+            <section class="card" aria-labelledby="dist-title">
+              <h2 id="dist-title">{t('distribution')}</h2>
+              <Distribution counts={data.summary.distribution} />
+            </section>
+          )}
+          <section class="card wide" aria-labelledby="trend-title">
+            <h2 id="trend-title">{t('trend')}</h2>
+            <TrendChart points={data.trend} label={t('trend')} />
+          </section>
+        </div>
+      )}
+    </>
+  );
+}
+
+/** The change in plain words: its size, its direction and whether the z-test says it is real. */
+export function changeInWords(c: Comparison, t: I18n['t'], number: I18n['number']): string {
+  if (c.verdict === 'too-few-responses' || c.difference === null) return t('change_too_few');
+  const d = number(Math.abs(c.difference), 0);
+  if (d === number(0, 0)) return t('change_none');
+  const up = c.difference > 0;
+  if (c.significant) return t(up ? 'change_up_real' : 'change_down_real', { d });
+  return t(up ? 'change_up_chance' : 'change_down_chance', { d });
+}

@@ -1,0 +1,224 @@
+/**
+ * The dashboard in real Chromium against the real server: the first visit creates the owner,
+ * the overview shows the demo data's NPS, filters go into the URL, a viewer invited by email
+ * signs in and cannot change anything; German and English. Screenshots of the main pages at
+ * desktop and phone width go to test-artifacts/. Needs /usr/bin/chromium and dist/dashboard
+ * (`npm test` builds it first).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../../src/server/db/migrate';
+import { createPgliteDatabase } from '../../src/server/db/pglite-adapter';
+import type { Database } from '../../src/server/db/port';
+import { ensureDemoUser } from '../../src/server/demo/demo-user';
+import { loadDemoData } from '../../src/server/demo/load-demo-data';
+import { createWorkspace } from '../../src/server/repo/workspaces';
+import { type AppServer, startAppServer } from '../integration/helpers/app-server';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = 'test-artifacts';
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-sync',
+];
+
+describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
+  let browser: Browser;
+  let fresh: { db: Database; server: AppServer };
+  let demo: { db: Database; server: AppServer; email: string; password: string };
+  const errors: string[] = [];
+
+  const newPage = async (width = 1280, height = 900, locale = 'en-US') => {
+    const context = await browser.newContext({ viewport: { width, height }, locale });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    // Refused requests (401 before sign-in, the viewer's 403s) are expected; CSP violations are not.
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+    });
+    return page;
+  };
+  const signIn = async (page: Page, base: string, email: string, password: string) => {
+    await page.goto(`${base}/app/`);
+    await page.getByLabel(/e-?mail/i).fill(email);
+    await page.getByLabel(/^password|^passwort/i).fill(password);
+    await page.getByRole('button', { name: /sign in|anmelden/i }).click();
+  };
+
+  beforeAll(async () => {
+    if (!existsSync('dist/dashboard/index.html'))
+      throw new Error('dist/dashboard is missing: run npm run build:dashboard');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const config = { passwordCost: 10 };
+    const freshDb = await createPgliteDatabase(undefined);
+    await migrate(freshDb);
+    await createWorkspace(freshDb, { name: 'My workspace' });
+    fresh = { db: freshDb, server: await startAppServer({ db: freshDb, clock: () => new Date(), config }) };
+    const demoDb = await createPgliteDatabase(undefined);
+    await migrate(demoDb);
+    await loadDemoData(demoDb, { now: new Date() });
+    const credentials = await ensureDemoUser(demoDb, 10);
+    demo = {
+      db: demoDb,
+      server: await startAppServer({ db: demoDb, clock: () => new Date(), config }),
+      ...credentials,
+    };
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const x of [fresh, demo]) {
+      await x?.server.close();
+      await x?.db.close();
+    }
+  });
+
+  it('creates the first owner on the first visit, then signs out and in again', async () => {
+    const page = await newPage();
+    await page.goto(`${fresh.server.publicUrl}/`);
+    await expect.poll(() => page.url()).toMatch(/\/app\/$/);
+    await page.getByRole('heading', { name: 'Welcome to Plaudit' }).waitFor();
+    await page.getByLabel('Your name').fill('Olga Owner');
+    await page.getByLabel('Email address').fill('olga@example.com');
+    await page.getByLabel('Password').fill('a long secret phrase');
+    await page.getByLabel('Name of your company or team').fill('Taskwerk');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('Olga Owner · Owner').waitFor();
+    await page.getByText('No responses in this selection yet.').waitFor();
+    const [owner] = await fresh.db.query<{ role: string }>(
+      `SELECT m.role FROM membership m JOIN app_user u ON u.id = m.user_id WHERE u.email = 'olga@example.com'`,
+    );
+    expect(owner?.role).toBe('owner');
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name === 'plaudit_session')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Lax',
+    });
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Plaudit' }).waitFor();
+    await signIn(page, fresh.server.publicUrl, 'olga@example.com', 'wrong password!!');
+    await page.getByRole('alert').filter({ hasText: 'Email address or password is wrong' }).waitFor();
+    await page.getByLabel('Password').fill('a long secret phrase');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Olga Owner · Owner').waitFor();
+    await page.context().close();
+  });
+
+  it('shows the overview of the demo data with its margin, verdict, split, distribution and trend; filters go into the URL', {
+    timeout: 60_000,
+  }, async () => {
+    const page = await newPage();
+    await signIn(page, demo.server.publicUrl, demo.email, demo.password);
+    const value = page.getByTestId('nps-value');
+    await value.waitFor();
+    const shown = Number(await value.textContent());
+    // The same number the API gives for the same filter (the last 90 days by default).
+    const api = await page.evaluate(async () => {
+      const d = (n: number) => {
+        const x = new Date();
+        x.setDate(x.getDate() - n);
+        return `${x.getFullYear()}-${String(x.getMonth() + 1).padStart(2, '0')}-${String(x.getDate()).padStart(2, '0')}`;
+      };
+      const r = await fetch(`/api/v1/metrics/nps?from=${d(89)}&to=${d(0)}`);
+      return (await r.json()) as { nps: number };
+    });
+    expect(shown).toBe(Math.round(api.nps));
+    await page.getByText(/±\d+\.\d points \(95% confidence\)/).waitFor();
+    await page.getByTestId('verdict').waitFor();
+    await page.getByRole('img', { name: 'NPS trend' }).waitFor();
+    await page.getByRole('img', { name: 'Scores 0-10' }).waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/dashboard-overview-desktop.png`, fullPage: true });
+
+    await page.getByLabel('Period', { exact: true }).selectOption('365');
+    await page.getByLabel('Channel', { exact: true }).selectOption('email');
+    await expect.poll(() => new URL(page.url()).search).toBe('?period=365&channel=email');
+    // The shared URL opens the same view.
+    const again = await newPage();
+    await signIn(again, demo.server.publicUrl, demo.email, demo.password);
+    await again.goto(`${demo.server.publicUrl}/app/?period=365&channel=email`);
+    await expect.poll(() => again.getByLabel('Channel', { exact: true }).inputValue()).toBe('email');
+    await again.context().close();
+
+    // German, chosen by the user.
+    await page.getByLabel('Language').selectOption('de');
+    await page.getByRole('heading', { name: 'NPS-Verlauf' }).waitFor();
+    await page.getByText('Promotoren', { exact: false }).first().waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/dashboard-overview-de.png`, fullPage: true });
+    // The choice is kept with the account: back to English for the next tests.
+    await page.getByLabel('Sprache').selectOption('en');
+    await page.getByRole('heading', { name: 'NPS trend' }).waitFor();
+    await expect
+      .poll(
+        async () =>
+          (await demo.db.query<{ locale: string }>(`SELECT locale FROM app_user WHERE is_demo`))[0]?.locale,
+      )
+      .toBe('en');
+    await page.context().close();
+  });
+
+  it('is usable on a 375 px phone', async () => {
+    const page = await newPage(375, 800);
+    await signIn(page, demo.server.publicUrl, demo.email, demo.password);
+    await page.getByTestId('nps-value').waitFor();
+    await page.getByRole('img', { name: 'NPS trend' }).waitFor();
+    // Nothing wider than the screen.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${ARTIFACTS}/dashboard-overview-phone.png`, fullPage: true });
+    await page.context().close();
+  });
+
+  it('lets an invited viewer join from the link and read, but not change anything', async () => {
+    const owner = await newPage();
+    await signIn(owner, demo.server.publicUrl, demo.email, demo.password);
+    await owner.getByTestId('nps-value').waitFor();
+    const invitation = await owner.evaluate(async () => {
+      const session = await (await fetch('/api/v1/auth/session')).json();
+      const r = await fetch('/api/v1/member-invitations', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrf_token },
+        body: JSON.stringify({ email: 'vera@example.com', role: 'viewer' }),
+      });
+      return (await r.json()) as { invite_url: string };
+    });
+    expect(invitation.invite_url).toMatch(/\/app\/join\//);
+
+    const viewer = await newPage(1280, 900, 'de-DE');
+    await viewer.goto(invitation.invite_url);
+    await viewer.getByRole('heading', { name: 'Taskwerk (demo) beitreten' }).waitFor();
+    await viewer.getByLabel('Ihr Name').fill('Vera Viewer');
+    await viewer.getByLabel('Passwort').fill('viewer password 1');
+    await viewer.getByRole('button', { name: 'Annehmen und anmelden' }).click();
+    await viewer.getByText('Vera Viewer · Betrachter').waitFor();
+    await viewer.getByTestId('nps-value').waitFor();
+    // The API refuses every change, whatever the page offers.
+    const statuses = await viewer.evaluate(async () => {
+      const session = await (await fetch('/api/v1/auth/session')).json();
+      const send = (method: string, path: string, body: unknown) =>
+        fetch(`/api/v1${path}`, {
+          method,
+          headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrf_token },
+          body: JSON.stringify(body),
+        }).then((r) => r.status);
+      return [
+        await send('PATCH', '/workspace', { name: 'Mine' }),
+        await send('POST', '/surveys', { name: 'x', product_name: 'y' }),
+        await send('POST', '/member-invitations', { email: 'x@example.com', role: 'admin' }),
+      ];
+    });
+    expect(statuses).toEqual([403, 403, 403]);
+    await viewer.screenshot({ path: `${ARTIFACTS}/dashboard-viewer-de.png`, fullPage: true });
+    await owner.context().close();
+    await viewer.context().close();
+  });
+
+  it('ran without script errors or CSP violations', () => {
+    expect(errors).toEqual([]);
+  });
+});
