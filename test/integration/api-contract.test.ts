@@ -78,6 +78,7 @@ const VALID_REQUESTS: Record<string, (ids: Ids) => RequestParts> = {
     },
   }),
   'GET /surveys/{id}': () => ({}),
+  'GET /surveys/preview': (ids) => ({ query: { survey_id: ids.survey, view: 'email', locale: 'de' } }),
   'PATCH /surveys/{id}': () => ({ body: { name: 'Renamed survey', ask_testimonial_consent: true } }),
   'GET /surveys/{id}/widget': () => ({}),
   'PUT /surveys/{id}/widget': () => ({
@@ -304,6 +305,7 @@ const TENANT_TABLES: [table: string, key: string, ignore: string[]][] = [
   ['response', 'workspace_id', []],
   ['response_daily', 'workspace_id', []],
   ['response_attribute_daily', 'workspace_id', []],
+  ['response_attribute_monthly', 'workspace_id', []],
   ['suppression', 'workspace_id', []],
   ['membership', 'workspace_id', []],
   ['member_invitation', 'workspace_id', []],

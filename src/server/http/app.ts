@@ -29,6 +29,7 @@ import { registerPublishableKeyRoutes } from './routes/publishable-keys';
 import { registerResponseExportRoutes } from './routes/response-export';
 import { registerResponseRoutes } from './routes/responses';
 import { registerSuppressionRoutes } from './routes/suppressions';
+import { registerSurveyPreviewRoutes } from './routes/survey-preview';
 import { registerSurveyRoutes } from './routes/surveys';
 import { registerWorkspaceRoutes } from './routes/workspace';
 
@@ -102,6 +103,8 @@ export function createApp(deps: AppDeps) {
   registerWorkspaceRoutes(api, ctx);
   registerApiKeyRoutes(api, ctx);
   registerPublishableKeyRoutes(api, ctx);
+  // Before the survey routes: /surveys/preview must not be taken for /surveys/{id}.
+  registerSurveyPreviewRoutes(api, ctx);
   registerSurveyRoutes(api, ctx);
   registerAccountRoutes(api, ctx);
   registerContactRoutes(api, ctx);

@@ -20,6 +20,8 @@ export const DASHBOARD_CSP = [
   "style-src 'self'",
   "img-src 'self' data:",
   "connect-src 'self'",
+  // The survey editor's live previews (GET /api/v1/surveys/preview, itself sandboxed).
+  "frame-src 'self'",
   "font-src 'self'",
   "manifest-src 'self'",
   "base-uri 'none'",

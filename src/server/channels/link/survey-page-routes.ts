@@ -16,6 +16,7 @@ import {
   findSurveyPageByToken,
   getResponseEditToken,
   type SurveyPageRecord,
+  type SurveyPageSurvey,
 } from '../../repo/survey-pages';
 import { newToken } from '../../repo/surveys';
 import { clientIpOf } from './client-ip';
@@ -261,7 +262,18 @@ async function recordAnswer(
 }
 
 function pageSurveyOf(record: SurveyPageRecord, locale: string, score?: number): PageSurvey {
-  const { survey } = record;
+  return pageSurveyFor(record.survey, locale, score);
+}
+
+/** A survey's page texts in `locale` for `score` (also for the dashboard's preview of a draft). */
+export function pageSurveyFor(
+  survey: Pick<
+    SurveyPageSurvey,
+    'name' | 'product_name' | 'brand_color' | 'texts' | 'default_locale' | 'ask_testimonial_consent'
+  >,
+  locale: string,
+  score?: number,
+): PageSurvey {
   const texts = textsFor(survey.texts, locale, survey.default_locale);
   return {
     name: survey.name,
