@@ -71,6 +71,32 @@ for (const kind of databaseKinds()) {
       expect(detractors.data.map((r: { score: number }) => r.score)).toEqual([3]);
     });
 
+    it('keeps a benchmark with its source, refuses one without a source, and removes it with null', async () => {
+      const set = await call('a', 'PATCH', '/workspace', {
+        industry: 'B2B software',
+        benchmark: {
+          nps: 40,
+          source: 'Retently NPS Benchmarks',
+          year: 2022,
+          url: 'https://www.retently.com/',
+        },
+      });
+      expect(set.status).toBe(200);
+      expect((await json(set)).benchmark).toEqual({
+        nps: 40,
+        source: 'Retently NPS Benchmarks',
+        year: 2022,
+        url: 'https://www.retently.com/',
+      });
+      const noSource = await call('a', 'PATCH', '/workspace', { benchmark: { nps: 40, source: ' ' } });
+      expect(noSource.status).toBe(400);
+      expect((await json(noSource)).error.field).toBe('benchmark.source');
+      const outOfRange = await call('a', 'PATCH', '/workspace', { benchmark: { nps: 140, source: 'x' } });
+      expect((await json(outOfRange)).error.field).toBe('benchmark.nps');
+      expect((await json(await call('a', 'PATCH', '/workspace', { name: 'Kept' }))).benchmark.nps).toBe(40);
+      expect((await json(await call('a', 'PATCH', '/workspace', { benchmark: null }))).benchmark).toBeNull();
+    });
+
     it('is idempotent with an idempotency key', async () => {
       const survey = await json(await call('a', 'POST', '/surveys', { name: 'S', product_name: 'P' }));
       const body = { survey_id: survey.id, score: 8, idempotency_key: 'k-1' };

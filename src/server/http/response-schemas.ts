@@ -29,6 +29,15 @@ export const workspaceSchema = z.object({
     .boolean()
     .describe('Survey emails carry a tracking pixel that records the first open (default false)'),
   segment_attributes: z.array(z.string()),
+  benchmark: z
+    .object({
+      nps: z.number(),
+      source: z.string(),
+      url: z.string().nullable().optional(),
+      year: z.number().int().nullable().optional(),
+    })
+    .nullable()
+    .describe('The NPS the workspace compares itself with, and its source; null: none'),
   created_at: timestamp,
   updated_at: timestamp,
 });

@@ -1,5 +1,12 @@
 import type { Queryable } from '../db/port';
 
+export interface WorkspaceBenchmark {
+  nps: number;
+  source: string;
+  url?: string | null;
+  year?: number | null;
+}
+
 export interface Workspace {
   id: string;
   name: string;
@@ -17,13 +24,15 @@ export interface Workspace {
   track_opens: boolean;
   /** Attributes rolled up per day for fast breakdowns (see migration 0001). */
   segment_attributes: string[];
+  /** The NPS the workspace compares itself with and its source (migration 0022); null: none. */
+  benchmark: WorkspaceBenchmark | null;
   created_at: Date;
   updated_at: Date;
 }
 
 const COLUMNS =
   'id, name, time_zone, default_locale, industry, validity_months, fatigue_days, fatigue_on_blocked, ' +
-  'invitation_expiry_days, track_opens, segment_attributes, created_at, updated_at';
+  'invitation_expiry_days, track_opens, segment_attributes, benchmark, created_at, updated_at';
 
 export async function createWorkspace(
   db: Queryable,
@@ -63,6 +72,7 @@ export async function updateWorkspace(
       | 'invitation_expiry_days'
       | 'track_opens'
       | 'segment_attributes'
+      | 'benchmark'
     >
   >,
 ): Promise<Workspace | undefined> {
@@ -78,6 +88,7 @@ export async function updateWorkspace(
        fatigue_on_blocked = coalesce($10, fatigue_on_blocked),
        invitation_expiry_days = coalesce($11, invitation_expiry_days),
        track_opens = coalesce($12, track_opens),
+       benchmark = CASE WHEN $13::boolean THEN $14::jsonb ELSE benchmark END,
        updated_at = now()
      WHERE id = $1 RETURNING ${COLUMNS}`,
     [
@@ -93,6 +104,8 @@ export async function updateWorkspace(
       patch.fatigue_on_blocked ?? null,
       patch.invitation_expiry_days ?? null,
       patch.track_opens ?? null,
+      patch.benchmark !== undefined,
+      patch.benchmark ? JSON.stringify(patch.benchmark) : null,
     ],
   );
   return rows[0];

@@ -26,6 +26,17 @@ export const timeZoneSchema = z
   .max(64)
   .refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin');
 
+export const benchmarkSchema = z.strictObject({
+  nps: z.number().min(-100).max(100),
+  source: z.string().trim().min(1, 'must name where the figure comes from').max(200),
+  url: z
+    .url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' })
+    .max(2000)
+    .nullable()
+    .optional(),
+  year: z.number().int().min(1990).max(2100).nullable().optional(),
+});
+
 const workspacePatch = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),
   time_zone: timeZoneSchema.optional(),
@@ -52,6 +63,10 @@ const workspacePatch = z.strictObject({
     .array(z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'not a valid attribute name'))
     .max(30)
     .optional(),
+  benchmark: benchmarkSchema
+    .nullable()
+    .optional()
+    .describe('The NPS to compare with on the dashboard, with its source; null removes it'),
 });
 
 async function readWorkspace(ctx: AppContext, id: string) {
