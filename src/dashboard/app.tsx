@@ -6,10 +6,11 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, get, patch, setCsrfToken } from './api';
 import { Layout } from './components/layout';
 import { filtersOf } from './filters';
-import { I18nContext, initialLocale, type Locale, storeLocale, translator } from './i18n';
+import { I18nContext, initialLocale, type Locale, storeLocale, type Translate, translator } from './i18n';
 import { JoinPage, SetupPage, SignInPage } from './pages/auth-forms';
-import { OverviewPage } from './pages/overview';
-import { navigate, useLocation } from './router';
+import { type Location, navigate, useLocation } from './router';
+import { match } from './routes';
+import { onSessionChanged, onSessionEnded } from './session-events';
 import type { Session } from './types';
 
 type State =
@@ -62,6 +63,27 @@ export function App() {
       navigate('/', { replace: true });
   };
 
+  // Pages report a changed session (re-read it for the header) or an ended one (to the sign-in).
+  useEffect(() => {
+    const offChanged = onSessionChanged(() => {
+      get<Session>('/auth/session')
+        .then((session) => {
+          setCsrfToken(session.csrf_token);
+          setState({ kind: 'signed-in', session });
+        })
+        .catch(() => setState({ kind: 'signed-out', setupRequired: false }));
+    });
+    const offEnded = onSessionEnded(() => {
+      setCsrfToken('');
+      setState({ kind: 'signed-out', setupRequired: false });
+      navigate('/sign-in', { replace: true });
+    });
+    return () => {
+      offChanged();
+      offEnded();
+    };
+  }, []);
+
   useEffect(() => {
     get<Session>('/auth/session')
       .then(signedIn)
@@ -87,9 +109,15 @@ export function App() {
         path={location.path}
         onSignedOut={() => setState({ kind: 'signed-out', setupRequired: false })}
       >
-        <OverviewPage filters={filtersOf(location.query)} />
+        {renderPage(state.session, location, i18n.t)}
       </Layout>
     );
   }
   return <I18nContext.Provider value={i18n}>{page}</I18nContext.Provider>;
+}
+
+function renderPage(session: Session, location: Location, t: Translate) {
+  const found = match(location.path);
+  if (!found) return <p class="card">{t('not_found')}</p>;
+  return found.route.render({ session, location, filters: filtersOf(location.query), params: found.params });
 }

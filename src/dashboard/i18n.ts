@@ -11,6 +11,7 @@ export const LOCALES: readonly Locale[] = ['en', 'de'];
 const en = {
   app_name: 'Plaudit',
   loading: 'Loading …',
+  not_found: 'There is no such page.',
   error_generic: 'Something went wrong. Please try again.',
   // sign-in, set-up, invitations
   sign_in: 'Sign in',
@@ -37,6 +38,8 @@ const en = {
   nav_segments: 'Segments',
   nav_accounts: 'Accounts',
   nav_themes: 'Themes',
+  nav_leaderboard: 'Leaderboard',
+  nav_surveys: 'Surveys',
   nav_settings: 'Settings',
   role_owner: 'Owner',
   role_admin: 'Admin',
@@ -84,6 +87,9 @@ const en = {
   granularity_week: 'Week',
   granularity_month: 'Month',
   chart_empty: 'Not enough data for a trend.',
+  benchmark_line: 'Benchmark {nps}',
+  benchmark_source: 'Dashed line: benchmark {nps} for {industry}, from {source} {year}.',
+  benchmark_link: 'Source',
   score: 'Score',
 };
 
@@ -92,6 +98,7 @@ export type MessageKey = keyof typeof en;
 const de: Record<MessageKey, string> = {
   app_name: 'Plaudit',
   loading: 'Wird geladen …',
+  not_found: 'Diese Seite gibt es nicht.',
   error_generic: 'Etwas ist schiefgegangen. Bitte versuchen Sie es noch einmal.',
   sign_in: 'Anmelden',
   sign_in_title: 'Bei Plaudit anmelden',
@@ -119,6 +126,8 @@ const de: Record<MessageKey, string> = {
   nav_segments: 'Segmente',
   nav_accounts: 'Kunden',
   nav_themes: 'Themen',
+  nav_leaderboard: 'Rangliste',
+  nav_surveys: 'Umfragen',
   nav_settings: 'Einstellungen',
   role_owner: 'Inhaber',
   role_admin: 'Admin',
@@ -164,6 +173,9 @@ const de: Record<MessageKey, string> = {
   granularity_week: 'Woche',
   granularity_month: 'Monat',
   chart_empty: 'Zu wenige Daten für einen Verlauf.',
+  benchmark_line: 'Vergleichswert {nps}',
+  benchmark_source: 'Gestrichelt: Vergleichswert {nps} für {industry}, laut {source} {year}.',
+  benchmark_link: 'Quelle',
   score: 'Bewertung',
 };
 
@@ -171,10 +183,26 @@ export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, de };
 
 export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
 
+const fill = (text: string, values?: Record<string, string | number>) =>
+  text.replace(/\{(\w+)\}/g, (_, name: string) => String(values?.[name] ?? `{${name}}`));
+
 export function translator(locale: Locale): Translate {
   const messages = MESSAGES[locale];
-  return (key, values) =>
-    messages[key].replace(/\{(\w+)\}/g, (_, name: string) => String(values?.[name] ?? `{${name}}`));
+  return (key, values) => fill(messages[key], values);
+}
+
+/**
+ * A page's own texts, next to the page: `const M = defineMessages({ en: {...}, de: {...} })`
+ * (German must have every English key: the type says so), then `const m = useMessages(M)` and
+ * `m('key', { n: 3 })`. Shared texts (navigation, filters, categories) stay in MESSAGES above.
+ */
+export function defineMessages<K extends string>(bundle: { en: Record<K, string>; de: Record<K, string> }) {
+  return bundle;
+}
+
+export function useMessages<K extends string>(bundle: { en: Record<K, string>; de: Record<K, string> }) {
+  const { locale } = useI18n();
+  return (key: K, values?: Record<string, string | number>) => fill(bundle[locale][key], values);
 }
 
 const STORAGE_KEY = 'plaudit:locale';

@@ -62,6 +62,9 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     await migrate(demoDb);
     await loadDemoData(demoDb, { now: new Date() });
     const credentials = await ensureDemoUser(demoDb, 10);
+    await demoDb.query(`UPDATE workspace SET industry = 'B2B software', benchmark = $1::jsonb`, [
+      JSON.stringify({ nps: 40, source: 'Retently NPS Benchmarks', year: 2022 }),
+    ]);
     demo = {
       db: demoDb,
       server: await startAppServer({ db: demoDb, clock: () => new Date(), config }),
@@ -133,6 +136,12 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     await page.getByTestId('verdict').waitFor();
     await page.getByRole('img', { name: 'NPS trend' }).waitFor();
     await page.getByRole('img', { name: 'Scores 0-10' }).waitFor();
+    // The workspace's benchmark is drawn with its source named.
+    await page
+      .getByTestId('benchmark')
+      .filter({ hasText: 'benchmark 40 for B2B software, from Retently NPS Benchmarks 2022' })
+      .waitFor();
+    await page.getByRole('img', { name: 'NPS trend' }).getByText('Benchmark 40').waitFor();
     await page.screenshot({ path: `${ARTIFACTS}/dashboard-overview-desktop.png`, fullPage: true });
 
     await page.getByLabel('Period', { exact: true }).selectOption('365');
@@ -216,6 +225,46 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     await viewer.screenshot({ path: `${ARTIFACTS}/dashboard-viewer-de.png`, fullPage: true });
     await owner.context().close();
     await viewer.context().close();
+  });
+
+  it('creates a survey with a live preview of the page and the email, and its widget colours warn about contrast', async () => {
+    const page = await newPage();
+    await signIn(page, demo.server.publicUrl, demo.email, demo.password);
+    await page.getByTestId('nps-value').waitFor();
+    await page.getByRole('link', { name: 'Surveys' }).click();
+    await page.getByRole('link', { name: 'New survey' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Onboarding');
+    await page.getByLabel(/Product or company name/).fill('Taskwerk <Beta>');
+    await page
+      .getByLabel('Question', { exact: true })
+      .fill('Würden Sie {product} nach dem Onboarding empfehlen?');
+    // The preview follows the draft (rendered by the server's own page renderer, in a sandboxed frame).
+    const frame = page.frameLocator('iframe[title="Preview of the survey as respondents see it"]');
+    await frame.getByText('Würden Sie Taskwerk <Beta> nach dem Onboarding empfehlen?').waitFor();
+    expect(await frame.getByRole('button').count()).toBeGreaterThanOrEqual(11);
+    await page.getByRole('tab', { name: 'Email' }).click();
+    await frame.getByRole('link', { name: '10' }).first().waitFor();
+    await page.getByRole('tab', { name: 'English' }).click();
+    await page.getByRole('tab', { name: 'Question' }).click();
+    await frame
+      .getByText('How likely is it that you would recommend Taskwerk <Beta> to a friend or colleague?')
+      .waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/dashboard-survey-editor.png`, fullPage: true });
+    await page.getByRole('button', { name: 'Create survey' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/app\/surveys\/[0-9a-f-]{36}$/);
+    const id = new URL(page.url()).pathname.split('/').pop()!;
+    const [saved] = await demo.db.query<{ name: string; texts: Record<string, { question?: string }> }>(
+      'SELECT name, texts FROM survey WHERE id = $1',
+      [id],
+    );
+    expect(saved?.name).toBe('Onboarding');
+    expect(saved?.texts.de?.question).toBe('Würden Sie {product} nach dem Onboarding empfehlen?');
+
+    // Widget colours that miss WCAG AA: the API's warning is shown.
+    await page.getByLabel('Text', { exact: true }).fill('#bbbbbb');
+    await page.getByRole('button', { name: 'Save widget settings' }).click();
+    await page.getByRole('alert').filter({ hasText: 'text on background has contrast' }).waitFor();
+    await page.context().close();
   });
 
   it('ran without script errors or CSP violations', () => {

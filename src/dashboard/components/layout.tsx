@@ -3,9 +3,13 @@ import type { ComponentChildren } from 'preact';
 import { post } from '../api';
 import { LOCALES, type MessageKey, useI18n } from '../i18n';
 import { BASE, navigate, onLinkClick } from '../router';
+import { ROUTES } from '../routes';
 import type { Session } from '../types';
 
-const NAV: { path: string; key: MessageKey }[] = [{ path: '/', key: 'nav_overview' }];
+const NAV: { path: string; key: MessageKey }[] = ROUTES.filter((r) => r.nav).map((r) => ({
+  path: r.pattern,
+  key: r.nav!,
+}));
 
 export function Layout(props: {
   session: Session;
@@ -32,7 +36,11 @@ export function Layout(props: {
               <li key={item.path}>
                 <a
                   href={`${BASE}${item.path}`}
-                  aria-current={props.path === item.path ? 'page' : undefined}
+                  aria-current={
+                    props.path === item.path || (item.path !== '/' && props.path.startsWith(`${item.path}/`))
+                      ? 'page'
+                      : undefined
+                  }
                   onClick={(e) => onLinkClick(e, item.path)}
                 >
                   {t(item.key)}

@@ -27,7 +27,21 @@ function runs(points: TrendPoint[]): number[][] {
   return out;
 }
 
-export function TrendChart({ points, label }: { points: TrendPoint[]; label: string }) {
+export interface Benchmark {
+  nps: number;
+  /** Shown next to the line: what the figure is and where it comes from. */
+  label: string;
+}
+
+export function TrendChart({
+  points,
+  label,
+  benchmark,
+}: {
+  points: TrendPoint[];
+  label: string;
+  benchmark?: Benchmark;
+}) {
   const { t, number } = useI18n();
   const [ref, W] = useWidth<HTMLElement>();
   const n = points.length;
@@ -71,6 +85,14 @@ export function TrendChart({ points, label }: { points: TrendPoint[]; label: str
             </text>
           </g>
         ))}
+        {benchmark && (
+          <g class="benchmark">
+            <line x1={PAD.left} x2={W - PAD.right} y1={y(benchmark.nps)} y2={y(benchmark.nps)} />
+            <text x={W - PAD.right} y={y(benchmark.nps) - 5} text-anchor="end">
+              {benchmark.label}
+            </text>
+          </g>
+        )}
         {bands.map((b) => (
           <polygon key={b} class="band" points={b} />
         ))}

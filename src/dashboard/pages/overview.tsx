@@ -13,7 +13,13 @@ import { type Filters, filterQuery, granularityFor } from '../filters';
 import { type I18n, useI18n } from '../i18n';
 import type { Comparison, Summary, TrendPoint } from '../types';
 
+interface Workspace {
+  industry: string | null;
+  benchmark: { nps: number; source: string; url?: string | null; year?: number | null } | null;
+}
+
 interface Data {
+  workspace: Workspace | null;
   summary: Summary;
   trend: TrendPoint[];
   comparison: Comparison | null;
@@ -40,9 +46,10 @@ export function OverviewPage({ filters }: { filters: Filters }) {
       from && to
         ? post<Comparison>('/metrics/compare', { current, locale }).catch(() => null)
         : Promise.resolve(null),
+      get<Workspace>('/workspace').catch(() => null),
     ])
-      .then(([summary, trend, comparison]) => {
-        if (live) setData({ summary, trend: trend.points, comparison });
+      .then(([summary, trend, comparison, workspace]) => {
+        if (live) setData({ summary, trend: trend.points, comparison, workspace });
       })
       .catch(() => live && setFailed(true));
     return () => {
@@ -104,7 +111,26 @@ export function OverviewPage({ filters }: { filters: Filters }) {
           )}
           <section class="card wide" aria-labelledby="trend-title">
             <h2 id="trend-title">{t('trend')}</h2>
-            <TrendChart points={data.trend} label={t('trend')} />
+            <TrendChart
+              points={data.trend}
+              label={t('trend')}
+              benchmark={benchmarkOf(data.workspace, t, number)}
+            />
+            {data.workspace?.benchmark && (
+              <p class="muted" data-testid="benchmark">
+                {t('benchmark_source', {
+                  nps: number(data.workspace.benchmark.nps, 0),
+                  industry: data.workspace.industry ?? '',
+                  source: data.workspace.benchmark.source,
+                  year: data.workspace.benchmark.year ?? '',
+                })}{' '}
+                {data.workspace.benchmark.url && (
+                  <a href={data.workspace.benchmark.url} target="_blank" rel="noopener noreferrer">
+                    {t('benchmark_link')}
+                  </a>
+                )}
+              </p>
+            )}
           </section>
         </div>
       )}
@@ -120,4 +146,9 @@ export function changeInWords(c: Comparison, t: I18n['t'], number: I18n['number'
   const up = c.difference > 0;
   if (c.significant) return t(up ? 'change_up_real' : 'change_down_real', { d });
   return t(up ? 'change_up_chance' : 'change_down_chance', { d });
+}
+
+function benchmarkOf(workspace: Workspace | null, t: I18n['t'], number: I18n['number']) {
+  const b = workspace?.benchmark;
+  return b ? { nps: b.nps, label: t('benchmark_line', { nps: number(b.nps, 0) }) } : undefined;
 }

@@ -4,7 +4,7 @@ import { createApiKey } from '../repo/api-keys';
 import { upsertContacts } from '../repo/contacts';
 import { insertResponses, type NewResponse } from '../repo/responses';
 import { createSurvey } from '../repo/surveys';
-import { createWorkspace, type Workspace } from '../repo/workspaces';
+import { createWorkspace, updateWorkspace, type Workspace } from '../repo/workspaces';
 import { generateDemoData } from './generate-demo-data';
 
 /**
@@ -28,6 +28,11 @@ export async function loadDemoData(
     default_locale: 'de',
   });
   const { secret } = await createApiKey(db, workspace.id, 'Demo key');
+  // A benchmark line for the overview; an example, and labelled as one (no real industry figure).
+  await updateWorkspace(db, workspace.id, {
+    industry: 'B2B software',
+    benchmark: { nps: 35, source: 'Example figure of the demo data, not a published benchmark' },
+  });
 
   const surveyIds = new Map<string, string>();
   for (const s of data.surveys) {
