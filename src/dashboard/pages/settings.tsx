@@ -9,7 +9,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { ApiError, api, get, patch, post } from '../api';
 import { defineMessages, LOCALES, type Locale, type MessageKey, useI18n, useMessages } from '../i18n';
-import { BASE, navigate, setQuery } from '../router';
+import { BASE, setQuery } from '../router';
 import type { PageContext } from '../routes';
 import { sessionChanged, sessionEnded } from '../session-events';
 import type { Role, Session } from '../types';
