@@ -157,6 +157,7 @@ const VALID_REQUESTS: Record<string, (ids: Ids) => RequestParts> = {
   'GET /metrics/nps': (ids) => ({ query: { survey_id: ids.survey, current: 'true' } }),
   'GET /metrics/trend': (ids) => ({ query: { survey_id: ids.survey, granularity: 'month' } }),
   'GET /metrics/breakdown': (ids) => ({ query: { survey_id: ids.survey, by: 'plan' } }),
+  'GET /metrics/response-rate': (ids) => ({ query: { survey_id: ids.survey, from: DAY } }),
   'GET /metrics/themes': (ids) => ({ query: { survey_id: ids.survey, min_count: '1', q: 'comment' } }),
   'GET /metrics/accounts': (ids) => ({
     query: { survey_id: ids.survey, from: '2026-01-01', to: '2026-06-30', sort: 'nps', limit: '10' },

@@ -18,8 +18,15 @@ interface Workspace {
   benchmark: { nps: number; source: string; url?: string | null; year?: number | null } | null;
 }
 
+interface Rate {
+  delivered: number;
+  answered: number;
+  response_rate: number | null;
+}
+
 interface Data {
   workspace: Workspace | null;
+  rate: Rate | null;
   summary: Summary;
   trend: TrendPoint[];
   comparison: Comparison | null;
@@ -47,9 +54,10 @@ export function OverviewPage({ filters }: { filters: Filters }) {
         ? post<Comparison>('/metrics/compare', { current, locale }).catch(() => null)
         : Promise.resolve(null),
       get<Workspace>('/workspace').catch(() => null),
+      get<Rate>('/metrics/response-rate', { from, to, survey_id, channel }).catch(() => null),
     ])
-      .then(([summary, trend, comparison, workspace]) => {
-        if (live) setData({ summary, trend: trend.points, comparison, workspace });
+      .then(([summary, trend, comparison, workspace, rate]) => {
+        if (live) setData({ summary, trend: trend.points, comparison, workspace, rate });
       })
       .catch(() => live && setFailed(true));
     return () => {
@@ -76,6 +84,15 @@ export function OverviewPage({ filters }: { filters: Filters }) {
                 </p>
                 <p class="muted">{t('margin', { margin: number(data.summary.margin_of_error ?? 0, 1) })}</p>
                 <p>{t('responses_count', { n: number(data.summary.n, 0) })}</p>
+                {data.rate && data.rate.response_rate !== null && (
+                  <p data-testid="response-rate">
+                    {t('response_rate', {
+                      rate: number(data.rate.response_rate * 100, 0),
+                      answered: number(data.rate.answered, 0),
+                      delivered: number(data.rate.delivered, 0),
+                    })}
+                  </p>
+                )}
               </>
             )}
           </section>

@@ -114,5 +114,43 @@ export async function loadDemoData(
     await insertResponses(db, batch);
     options.onProgress?.(Math.min(start + 1000, total), total);
   }
+  await addDemoInvitations(db, workspace.id);
   return { workspace, secret, responses: total };
+}
+
+/**
+ * The survey emails behind the demo's email answers, so the response rate means something: each
+ * email answer gets its delivered invitation (sent a few hours before, answered), and about 1.8
+ * invitations per answer went to other contacts at the same time and stayed unanswered, a response
+ * rate of roughly a third, as is common for relational email NPS. Set-based SQL.
+ */
+async function addDemoInvitations(db: Database, workspaceId: string): Promise<void> {
+  await db.query(
+    `INSERT INTO invitation (workspace_id, survey_id, contact_id, token, channel, expires_at, status, sent_at, answered_at)
+     SELECT r.workspace_id, r.survey_id, r.contact_id, 'demo-a-' || r.id, 'email',
+            r.created_at + interval '14 days', 'sent',
+            r.created_at - make_interval(hours => 1 + abs(hashtext(r.id::text)) % 40), r.created_at
+     FROM response r WHERE r.workspace_id = $1 AND r.channel = 'email' AND r.contact_id IS NOT NULL`,
+    [workspaceId],
+  );
+  await db.query(
+    `UPDATE response r SET invitation_id = i.id FROM invitation i
+     WHERE r.workspace_id = $1 AND i.workspace_id = $1 AND i.token = 'demo-a-' || r.id`,
+    [workspaceId],
+  );
+  // The same waves went to other contacts who did not answer: picked by a hash of the answer.
+  await db.query(
+    `WITH numbered AS (
+       SELECT id, row_number() OVER (ORDER BY id) AS n FROM contact WHERE workspace_id = $1),
+     total AS (SELECT count(*) AS n FROM numbered)
+     INSERT INTO invitation (workspace_id, survey_id, contact_id, token, channel, expires_at, status, sent_at)
+     SELECT r.workspace_id, r.survey_id, c.id, 'demo-u-' || g || '-' || r.id, 'email',
+            r.created_at + interval '14 days', 'sent',
+            r.created_at - make_interval(hours => 1 + abs(hashtext(g || r.id::text)) % 40)
+     FROM response r CROSS JOIN generate_series(1, 2) g CROSS JOIN total t
+     JOIN numbered c ON c.n = 1 + abs(hashtext(r.id::text || g)) % t.n
+     WHERE r.workspace_id = $1 AND r.channel = 'email' AND r.contact_id IS NOT NULL
+       AND (g = 1 OR abs(hashtext(r.id::text)) % 10 < 8)`,
+    [workspaceId],
+  );
 }

@@ -27,6 +27,7 @@ import { registerMemberRoutes } from './routes/members';
 import { registerMetricsRoutes } from './routes/metrics';
 import { registerPublishableKeyRoutes } from './routes/publishable-keys';
 import { registerResponseExportRoutes } from './routes/response-export';
+import { registerResponseRateRoutes } from './routes/response-rate';
 import { registerResponseRoutes } from './routes/responses';
 import { registerSuppressionRoutes } from './routes/suppressions';
 import { registerSurveyPreviewRoutes } from './routes/survey-preview';
@@ -117,6 +118,7 @@ export function createApp(deps: AppDeps) {
   registerResponseRoutes(api, ctx);
   registerImportRoutes(api, ctx);
   registerMetricsRoutes(api, ctx);
+  registerResponseRateRoutes(api, ctx);
   registerSuppressionRoutes(api, ctx);
 
   registerSurveyPageRoutes(app, ctx);
