@@ -3,13 +3,15 @@
  * three steps and the email, in each language), rendered by the server's own renderers from the
  * unsaved draft (GET /surveys/preview in a sandboxed iframe). Saved surveys also show their public
  * link and their website-widget settings (colours with the API's contrast warnings, position,
- * sampling, delay, triggers).
+ * sampling, delay, triggers) and their distribution (campaigns, autopilots, trigger rules:
+ * ./survey-distribution.tsx).
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, api, get, patch, post } from '../api';
 import { defineMessages, useMessages } from '../i18n';
 import { BASE, navigate, onLinkClick } from '../router';
 import type { PageContext } from '../routes';
+import { SurveyDistribution } from './survey-distribution';
 
 const M = defineMessages({
   en: {
@@ -511,6 +513,7 @@ function SurveyEditor({ id, canEdit }: { id: string; canEdit: boolean }) {
         )}
       </section>
       {saved && <WidgetSettings surveyId={saved.id} canEdit={canEdit} />}
+      {saved && <SurveyDistribution surveyId={saved.id} canEdit={canEdit} />}
     </div>
   );
 }
