@@ -187,6 +187,23 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard themes and settings in Chromiu
     );
     expect(ws?.validity_months).toBe(12);
     await page.getByLabel('Validity window (months)').fill('12');
+
+    // The benchmark: a source is required with the figure (the API names benchmark.source).
+    await page.getByLabel('Benchmark NPS (-100 to 100)').fill('41');
+    await page.getByLabel('Source (who published it)').fill('');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Source (who published it):' }).waitFor();
+    await page.getByLabel('Source (who published it)').fill('Our peer group survey');
+    await page.getByLabel('Year').fill('2026');
+    await page.getByLabel('Currency of account revenue').fill('CHF');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const [bench] = await demo.db.query<{
+      benchmark: { nps: number; source: string; year: number };
+      currency: string;
+    }>('SELECT benchmark, currency FROM workspace ORDER BY created_at LIMIT 1');
+    expect(bench?.benchmark).toMatchObject({ nps: 41, source: 'Our peer group survey', year: 2026 });
+    expect(bench?.currency).toBe('CHF');
     // The time zone select offers the browser's IANA zones.
     expect(await page.locator('#ws-time_zone option').count()).toBeGreaterThan(300);
     await page.screenshot({ path: `${ARTIFACTS}/dashboard-settings-desktop.png`, fullPage: true });

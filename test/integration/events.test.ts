@@ -115,6 +115,9 @@ for (const kind of databaseKinds()) {
     it('lists and changes rules', async () => {
       const listed = await json(await api('GET', '/trigger-rules?event_name=purchase'));
       expect(listed.data.map((r: { id: string }) => r.id)).toEqual([ruleId]);
+      const bySurvey = await json(await api('GET', `/trigger-rules?survey_id=${surveyId}&active=true`));
+      expect(bySurvey.data.map((r: { id: string }) => r.id)).toContain(ruleId);
+      expect(bySurvey.data.every((r: { survey_id: string }) => r.survey_id === surveyId)).toBe(true);
       const other = await json(
         await api('POST', '/trigger-rules', {
           name: 'After a won deal',

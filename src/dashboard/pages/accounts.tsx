@@ -185,17 +185,23 @@ type Sort = (typeof SORTS)[number];
 const PAGE = 25;
 const TOP = 3;
 
-/** Revenue in the UI's locale; the API has no currency field, so EUR. */
+/** Revenue in the UI's locale and the workspace's currency (GET /workspace, EUR until it is known). */
 function useMoney() {
   const { locale } = useI18n();
+  const [currency, setCurrency] = useState('EUR');
+  useEffect(() => {
+    get<{ currency?: string }>('/workspace')
+      .then((w) => w.currency && setCurrency(w.currency))
+      .catch(() => {});
+  }, []);
   return useMemo(() => {
     const f = new Intl.NumberFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
       style: 'currency',
-      currency: 'EUR',
+      currency,
       maximumFractionDigits: 0,
     });
     return (v: number | null) => (v === null ? '–' : f.format(v));
-  }, [locale]);
+  }, [locale, currency]);
 }
 
 function useDay() {

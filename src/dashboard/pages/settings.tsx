@@ -45,7 +45,15 @@ const M = defineMessages({
     ws_time_zone_hint: 'Days, weeks and months of the reports follow it. Changing it recomputes them.',
     ws_default_locale: 'Default language of surveys and emails',
     ws_industry: 'Industry',
-    ws_industry_hint: 'Optional, for your own reference.',
+    ws_industry_hint: 'Named with the benchmark on the overview.',
+    ws_currency: 'Currency of account revenue',
+    ws_benchmark: 'Benchmark',
+    ws_benchmark_hint:
+      'The NPS you compare yourself with, drawn on the overview with its source. Plaudit ships no industry averages: published figures differ by source, year, method and region, so name the one you trust. Leave the NPS empty for none.',
+    ws_benchmark_nps: 'Benchmark NPS (-100 to 100)',
+    ws_benchmark_source: 'Source (who published it)',
+    ws_benchmark_url: 'Link to the source',
+    ws_benchmark_year: 'Year',
     ws_validity_months: 'Validity window (months)',
     ws_validity_months_hint: 'Responses count towards the current NPS for this many months (1-120).',
     ws_fatigue_days: 'Survey fatigue: at most one survey per contact every … days',
@@ -158,7 +166,15 @@ const M = defineMessages({
       'Tage, Wochen und Monate der Auswertungen richten sich danach. Eine Änderung berechnet sie neu.',
     ws_default_locale: 'Standardsprache von Umfragen und E-Mails',
     ws_industry: 'Branche',
-    ws_industry_hint: 'Optional, zu Ihrer Orientierung.',
+    ws_industry_hint: 'Wird mit dem Vergleichswert in der Übersicht genannt.',
+    ws_currency: 'Währung der Kundenumsätze',
+    ws_benchmark: 'Vergleichswert',
+    ws_benchmark_hint:
+      'Der NPS, mit dem Sie sich vergleichen, in der Übersicht mit seiner Quelle eingezeichnet. Plaudit liefert keine Branchenwerte mit: veröffentlichte Zahlen unterscheiden sich nach Quelle, Jahr, Methode und Region, daher nennen Sie die, der Sie vertrauen. Ohne NPS kein Vergleichswert.',
+    ws_benchmark_nps: 'Vergleichs-NPS (-100 bis 100)',
+    ws_benchmark_source: 'Quelle (wer ihn veröffentlicht hat)',
+    ws_benchmark_url: 'Link zur Quelle',
+    ws_benchmark_year: 'Jahr',
     ws_validity_months: 'Gültigkeitszeitraum (Monate)',
     ws_validity_months_hint: 'So viele Monate zählen Antworten zum aktuellen NPS (1-120).',
     ws_fatigue_days: 'Befragungsmüdigkeit: höchstens eine Umfrage je Kontakt alle … Tage',
@@ -468,6 +484,8 @@ interface Workspace {
   fatigue_on_blocked: 'drop' | 'postpone';
   invitation_expiry_days: number;
   track_opens: boolean;
+  currency?: string;
+  benchmark?: { nps: number; source: string; url?: string | null; year?: number | null } | null;
 }
 
 type WorkspaceForm = {
@@ -480,6 +498,11 @@ type WorkspaceForm = {
   fatigue_on_blocked: string;
   invitation_expiry_days: string;
   track_opens: boolean;
+  currency: string;
+  benchmark_nps: string;
+  benchmark_source: string;
+  benchmark_url: string;
+  benchmark_year: string;
 };
 
 const NUMBER_FIELDS = ['validity_months', 'fatigue_days', 'invitation_expiry_days'] as const;
@@ -494,7 +517,24 @@ const formOf = (w: Workspace): WorkspaceForm => ({
   fatigue_on_blocked: w.fatigue_on_blocked,
   invitation_expiry_days: String(w.invitation_expiry_days),
   track_opens: w.track_opens,
+  currency: w.currency ?? 'EUR',
+  benchmark_nps: w.benchmark ? String(w.benchmark.nps) : '',
+  benchmark_source: w.benchmark?.source ?? '',
+  benchmark_url: w.benchmark?.url ?? '',
+  benchmark_year: w.benchmark?.year ? String(w.benchmark.year) : '',
 });
+
+/** The benchmark of the form: null when its NPS is empty; numbers that do not parse go as typed. */
+function benchmarkOf(f: WorkspaceForm): Workspace['benchmark'] | Record<string, unknown> {
+  if (f.benchmark_nps.trim() === '') return null;
+  const number = (v: string) => (Number.isFinite(Number(v)) ? Number(v) : v);
+  return {
+    nps: number(f.benchmark_nps.trim()),
+    source: f.benchmark_source,
+    url: f.benchmark_url.trim() === '' ? null : f.benchmark_url.trim(),
+    year: f.benchmark_year.trim() === '' ? null : number(f.benchmark_year.trim()),
+  };
+}
 
 /** Only the changed fields (a time zone sent unchanged would recompute every rollup). */
 function changesOf(w: Workspace, f: WorkspaceForm): Record<string, unknown> {
@@ -513,6 +553,17 @@ function changesOf(w: Workspace, f: WorkspaceForm): Record<string, unknown> {
   }
   if (f.fatigue_on_blocked !== w.fatigue_on_blocked) out.fatigue_on_blocked = f.fatigue_on_blocked;
   if (f.track_opens !== w.track_opens) out.track_opens = f.track_opens;
+  if (f.currency !== (w.currency ?? 'EUR')) out.currency = f.currency.trim().toUpperCase();
+  const benchmark = benchmarkOf(f);
+  const before = w.benchmark
+    ? {
+        nps: w.benchmark.nps,
+        source: w.benchmark.source,
+        url: w.benchmark.url ?? null,
+        year: w.benchmark.year ?? null,
+      }
+    : null;
+  if (JSON.stringify(benchmark) !== JSON.stringify(before)) out.benchmark = benchmark;
   return out;
 }
 
@@ -589,8 +640,15 @@ function WorkspaceSection({ session }: { session: Session }) {
     fatigue_on_blocked: m('ws_fatigue_on_blocked'),
     invitation_expiry_days: m('ws_invitation_expiry_days'),
     track_opens: m('ws_track_opens'),
+    currency: m('ws_currency'),
+    benchmark_nps: m('ws_benchmark_nps'),
+    benchmark_source: m('ws_benchmark_source'),
+    benchmark_url: m('ws_benchmark_url'),
+    benchmark_year: m('ws_benchmark_year'),
   };
-  const known = problem?.field && problem.field in labels;
+  // The API names benchmark fields `benchmark.nps`; the form's keys are `benchmark_nps`.
+  const problemField = problem?.field?.replace(/^benchmark\./, 'benchmark_') ?? null;
+  const known = problemField && problemField in labels;
   /** Label, control, hint and error of one field, wired with for/id and aria-describedby. */
   const field = (
     key: keyof WorkspaceForm,
@@ -598,7 +656,7 @@ function WorkspaceSection({ session }: { session: Session }) {
     hint?: string,
   ) => {
     const id = `ws-${key}`;
-    const error = problem?.field === key ? problem : null;
+    const error = problemField === key ? problem : null;
     const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
     return (
       <div class="field">
@@ -658,6 +716,51 @@ function WorkspaceSection({ session }: { session: Session }) {
           ),
           m('ws_industry_hint'),
         )}
+        {field('currency', (a) => (
+          <input
+            {...a}
+            value={form.currency}
+            onInput={set('currency')}
+            maxLength={3}
+            autocomplete="off"
+            list="currencies"
+          />
+        ))}
+        <datalist id="currencies">
+          {['EUR', 'CHF', 'USD', 'GBP', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK'].map((c) => (
+            <option key={c} value={c} />
+          ))}
+        </datalist>
+      </fieldset>
+      <fieldset disabled={!manage}>
+        <legend>{m('ws_benchmark')}</legend>
+        <p class="muted small">{m('ws_benchmark_hint')}</p>
+        {field('benchmark_nps', (a) => (
+          <input
+            {...a}
+            type="number"
+            min={-100}
+            max={100}
+            value={form.benchmark_nps}
+            onInput={set('benchmark_nps')}
+          />
+        ))}
+        {field('benchmark_source', (a) => (
+          <input {...a} value={form.benchmark_source} onInput={set('benchmark_source')} maxLength={200} />
+        ))}
+        {field('benchmark_url', (a) => (
+          <input {...a} type="url" value={form.benchmark_url} onInput={set('benchmark_url')} />
+        ))}
+        {field('benchmark_year', (a) => (
+          <input
+            {...a}
+            type="number"
+            min={1990}
+            max={2100}
+            value={form.benchmark_year}
+            onInput={set('benchmark_year')}
+          />
+        ))}
       </fieldset>
       <fieldset disabled={!manage}>
         <legend>{m('ws_fatigue')}</legend>

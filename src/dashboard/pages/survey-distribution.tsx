@@ -1533,13 +1533,17 @@ interface RuleForm {
 
 const emptyRule = (): RuleForm => ({ name: '', eventName: '', delay: '0', filter: everyone(), active: true });
 
-/** Every rule of the workspace (the API has no survey filter), a few pages at most. */
+/** Every rule that sends this survey (a few pages of 500 at most). */
 async function rulesOf(surveyId: string): Promise<TriggerRule[]> {
   const out: TriggerRule[] = [];
   let cursor: string | null = null;
   for (let i = 0; i < 10; i++) {
-    const page: Page<TriggerRule> = await get<Page<TriggerRule>>('/trigger-rules', { limit: 500, cursor });
-    out.push(...page.data.filter((r) => r.survey_id === surveyId));
+    const page: Page<TriggerRule> = await get<Page<TriggerRule>>('/trigger-rules', {
+      limit: 500,
+      cursor,
+      survey_id: surveyId,
+    });
+    out.push(...page.data);
     cursor = page.next_cursor;
     if (!cursor) break;
   }

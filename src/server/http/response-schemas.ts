@@ -38,6 +38,7 @@ export const workspaceSchema = z.object({
     })
     .nullable()
     .describe('The NPS the workspace compares itself with, and its source; null: none'),
+  currency: z.string().describe('The currency of account revenue, ISO 4217 (default EUR)'),
   created_at: timestamp,
   updated_at: timestamp,
 });

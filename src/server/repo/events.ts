@@ -130,13 +130,14 @@ export async function updateTriggerRule(
 export async function listTriggerRules(
   db: Queryable,
   workspaceId: string,
-  filter: { event_name?: string; active?: boolean },
+  filter: { event_name?: string; active?: boolean; survey_id?: string },
   page: { after?: { created_at: string; id: string }; limit: number },
 ): Promise<TriggerRule[]> {
   return db.query<TriggerRule>(
     `SELECT ${RULE_COLUMNS} FROM trigger_rule WHERE workspace_id = $1
        AND ($2::text IS NULL OR event_name = $2) AND ($3::boolean IS NULL OR active = $3)
        AND ($4::timestamptz IS NULL OR (created_at, id) > ($4::timestamptz, $5::uuid))
+       AND ($7::uuid IS NULL OR survey_id = $7)
      ORDER BY created_at, id LIMIT $6`,
     [
       workspaceId,
@@ -145,6 +146,7 @@ export async function listTriggerRules(
       page.after?.created_at ?? null,
       page.after?.id ?? null,
       page.limit,
+      filter.survey_id ?? null,
     ],
   );
 }

@@ -24,6 +24,8 @@ export interface Workspace {
   track_opens: boolean;
   /** Attributes rolled up per day for fast breakdowns (see migration 0001). */
   segment_attributes: string[];
+  /** The currency of account revenue, ISO 4217 (migration 0023). */
+  currency: string;
   /** The NPS the workspace compares itself with and its source (migration 0022); null: none. */
   benchmark: WorkspaceBenchmark | null;
   created_at: Date;
@@ -32,7 +34,7 @@ export interface Workspace {
 
 const COLUMNS =
   'id, name, time_zone, default_locale, industry, validity_months, fatigue_days, fatigue_on_blocked, ' +
-  'invitation_expiry_days, track_opens, segment_attributes, benchmark, created_at, updated_at';
+  'invitation_expiry_days, track_opens, segment_attributes, benchmark, currency, created_at, updated_at';
 
 export async function createWorkspace(
   db: Queryable,
@@ -73,6 +75,7 @@ export async function updateWorkspace(
       | 'track_opens'
       | 'segment_attributes'
       | 'benchmark'
+      | 'currency'
     >
   >,
 ): Promise<Workspace | undefined> {
@@ -89,6 +92,7 @@ export async function updateWorkspace(
        invitation_expiry_days = coalesce($11, invitation_expiry_days),
        track_opens = coalesce($12, track_opens),
        benchmark = CASE WHEN $13::boolean THEN $14::jsonb ELSE benchmark END,
+       currency = coalesce($15, currency),
        updated_at = now()
      WHERE id = $1 RETURNING ${COLUMNS}`,
     [
@@ -106,6 +110,7 @@ export async function updateWorkspace(
       patch.track_opens ?? null,
       patch.benchmark !== undefined,
       patch.benchmark ? JSON.stringify(patch.benchmark) : null,
+      patch.currency ?? null,
     ],
   );
   return rows[0];

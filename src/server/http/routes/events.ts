@@ -241,14 +241,24 @@ export function registerEventRoutes(api: ApiRouter, ctx: AppContext): void {
       path: '/trigger-rules',
       summary: 'List trigger rules',
       tag: 'Events',
-      query: z.object({ ...paginationQuery, event_name: eventName.optional() }),
+      query: z.object({
+        ...paginationQuery,
+        event_name: eventName.optional(),
+        survey_id: uuid.optional().describe('Only the rules that send this survey'),
+        active: z.enum(['true', 'false']).optional(),
+      }),
       responses: { 200: { description: 'A page of rules', schema: pageSchema(triggerRuleSchema) } },
     },
     async ({ c, auth, query }) => {
+      if (query.survey_id) await checkReferences(ctx.db, auth.workspaceId, { survey_id: [query.survey_id] });
       const rows = await listTriggerRules(
         ctx.db,
         auth.workspaceId,
-        { event_name: query.event_name },
+        {
+          event_name: query.event_name,
+          survey_id: query.survey_id,
+          active: query.active === undefined ? undefined : query.active === 'true',
+        },
         { after: decodeCursor(query.cursor), limit: query.limit + 1 },
       );
       const more = rows.length > query.limit;

@@ -63,6 +63,11 @@ const workspacePatch = z.strictObject({
     .array(z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'not a valid attribute name'))
     .max(30)
     .optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR, CHF or USD')
+    .optional()
+    .describe('The currency of account revenue'),
   benchmark: benchmarkSchema
     .nullable()
     .optional()
