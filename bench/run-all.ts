@@ -1,6 +1,7 @@
 /**
- * Runs the benchmarks in turn; `--only ingest|metrics|import|queue|campaign|autopilot|email|fault|widget|widget-submit|dashboard` picks one. Other flags go to the
- * benchmark (see each file's header). PostgreSQL: BENCH_DATABASE_URL, default
+ * Runs the benchmarks in turn; `--only ingest|metrics|import|queue|campaign|autopilot|email|fault|widget|widget-submit|dashboard|metrics-10m` picks one. Other flags go to the
+ * benchmark (see each file's header). `metrics-10m` (10,000,000 responses: several minutes and
+ * a few GB of disk) runs only when picked with `--only metrics-10m`, never in the default run. PostgreSQL: BENCH_DATABASE_URL, default
  * postgres://postgres@127.0.0.1:5432/postgres (a fresh database is created and dropped per run).
  *
  *   npm run bench -- --only ingest --db postgres --rounds 2
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ingestOptionsFrom, runIngestBench } from './ingest';
 import { metricsOptionsFrom, runMetricsBench } from './metrics';
+import { metrics10mOptionsFrom, runMetrics10mBench } from './metrics-10m';
 
 const BENCHES = [
   'ingest',
@@ -23,6 +25,7 @@ const BENCHES = [
   'widget',
   'widget-submit',
   'dashboard',
+  'metrics-10m',
 ] as const;
 const argv = process.argv.slice(2);
 const { values } = parseArgs({ args: argv, options: { only: { type: 'string' } }, strict: false });
@@ -64,3 +67,5 @@ if (!only || only === 'fault') runScript('fault');
 if (!only || only === 'widget') runScript('widget');
 if (!only || only === 'widget-submit') runScript('widget-submit');
 if (!only || only === 'dashboard') runScript('dashboard');
+// Only on request: 10,000,000 generated responses take minutes and gigabytes.
+if (only === 'metrics-10m') await runMetrics10mBench(metrics10mOptionsFrom(argv));

@@ -137,7 +137,9 @@ const VALID_REQUESTS: Record<string, (ids: Ids) => RequestParts> = {
       fatigue: { min_days_between: 30 },
     },
   }),
-  'GET /trigger-rules': (ids) => ({ query: { event_name: 'purchase', survey_id: ids.survey, active: 'true' } }),
+  'GET /trigger-rules': (ids) => ({
+    query: { event_name: 'purchase', survey_id: ids.survey, active: 'true' },
+  }),
   'PATCH /trigger-rules/{id}': () => ({ body: { delay_minutes: 60 } }),
   'POST /events': () => ({
     body: {

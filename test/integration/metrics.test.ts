@@ -100,6 +100,24 @@ for (const kind of databaseKinds()) {
         [{ from: '2026-03-01' }, { kind: 'attribute', key: 'release' }],
         [{ attributes: { country: 'DE' } }, { kind: 'survey' }],
         [{}, { kind: 'journey_stage' }],
+        // Whole months from the monthly attribute rollup, the edges from the daily one.
+        [
+          { from: '2026-01-17', to: '2026-05-09' },
+          { kind: 'attribute', key: 'plan' },
+        ],
+        [
+          { from: '2026-01-01', to: '2026-03-31' },
+          { kind: 'attribute', key: 'country' },
+        ],
+        [
+          { from: '2026-02-10', to: '2026-02-20' },
+          { kind: 'attribute', key: 'plan' },
+        ],
+        [{ to: '2026-04-12', attributes: { country: 'AT' } }, { kind: 'none' }],
+        [
+          { from: '2026-02-15', survey_id: [surveyIds[1]!] },
+          { kind: 'attribute', key: 'release' },
+        ],
       ];
       for (const [filter, dimension] of cases) {
         const options = { segmentAttributes: ['plan', 'country', 'release'] };

@@ -52,7 +52,7 @@ export class ImportRollups {
     return rows[0]!.n;
   }
 
-  /** Adds the imported rows to both rollups, in key order (the order in which every writer locks). */
+  /** Adds the imported rows to the rollups, in key order (the order in which every writer locks). */
   async flush(tx: Queryable, workspaceId: string): Promise<void> {
     await this.start(tx);
     await tx.query(
@@ -75,6 +75,19 @@ export class ImportRollups {
        GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
        ON CONFLICT (workspace_id, key, day, survey_id, value, score)
        DO UPDATE SET count = response_attribute_daily.count + excluded.count`,
+      [workspaceId],
+    );
+    await tx.query(
+      `INSERT INTO response_attribute_monthly (workspace_id, key, month, survey_id, value, score, count)
+       SELECT r.workspace_id, kv.key, date_trunc('month', r.day::timestamp)::date, r.survey_id, kv.value, r.score,
+         count(*)
+       FROM plaudit_imported i JOIN response r ON r.id = i.id
+       JOIN workspace w ON w.id = r.workspace_id
+       CROSS JOIN LATERAL jsonb_each_text(r.attributes) kv
+       WHERE r.workspace_id = $1 AND kv.value IS NOT NULL AND kv.key = ANY(w.segment_attributes)
+       GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
+       ON CONFLICT (workspace_id, key, month, survey_id, value, score)
+       DO UPDATE SET count = response_attribute_monthly.count + excluded.count`,
       [workspaceId],
     );
     await tx.query('DROP TABLE plaudit_imported');

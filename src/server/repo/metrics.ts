@@ -1,3 +1,4 @@
+import { addDays } from '../../core/trend';
 import type { Queryable } from '../db/port';
 import { type ResponseFilter, scoresOf, whereOf } from './responses';
 
@@ -88,15 +89,17 @@ function commonRollupConditions(
   filter: ResponseFilter,
   params: unknown[],
   alias: string,
+  granularity: 'daily' | 'monthly' = 'daily',
 ) {
   const add = (v: unknown) => {
     params.push(v);
     return `$${params.length}`;
   };
+  const column = `${alias}.${granularity === 'daily' ? 'day' : 'month'}`;
   const c = [`${alias}.workspace_id = ${add(workspaceId)}`];
   if (filter.survey_id?.length) c.push(`${alias}.survey_id = ANY(${add(filter.survey_id)}::uuid[])`);
-  if (filter.from) c.push(`${alias}.day >= ${add(filter.from)}::date`);
-  if (filter.to) c.push(`${alias}.day <= ${add(filter.to)}::date`);
+  if (filter.from) c.push(`${column} >= ${add(filter.from)}::date`);
+  if (filter.to) c.push(`${column} <= ${add(filter.to)}::date`);
   return { c, add };
 }
 
@@ -134,6 +137,41 @@ async function fromDailyRollup(
   );
 }
 
+/**
+ * The parts of [from, to] that the attribute rollups answer: whole calendar months from the
+ * monthly rollup, the days before the first and after the last whole month from the daily one.
+ * No whole month inside (a short range): the daily rollup alone. Bounds left open stay open.
+ */
+export function attributeRollupParts(
+  from: string | undefined,
+  to: string | undefined,
+): { table: 'daily' | 'monthly'; from?: string; to?: string }[] {
+  // The first month that starts inside the range, and the last one that ends inside it.
+  const firstMonth = from === undefined || from.endsWith('-01') ? from : addDays(monthOf(from), 32);
+  const firstMonthStart = firstMonth === undefined ? undefined : monthOf(firstMonth);
+  const lastMonthEnd =
+    to === undefined || monthOf(addDays(to, 1)) !== monthOf(to) ? to : addDays(monthOf(to), -1);
+  if (firstMonthStart !== undefined && lastMonthEnd !== undefined && firstMonthStart > lastMonthEnd) {
+    return [{ table: 'daily', from, to }];
+  }
+  const parts: { table: 'daily' | 'monthly'; from?: string; to?: string }[] = [];
+  if (from !== undefined && firstMonthStart !== undefined && from < firstMonthStart) {
+    parts.push({ table: 'daily', from, to: addDays(firstMonthStart, -1) });
+  }
+  parts.push({
+    table: 'monthly',
+    from: firstMonthStart,
+    to: lastMonthEnd === undefined ? undefined : monthOf(lastMonthEnd),
+  });
+  if (to !== undefined && lastMonthEnd !== undefined && to > lastMonthEnd) {
+    parts.push({ table: 'daily', from: addDays(lastMonthEnd, 1), to });
+  }
+  return parts;
+}
+
+/** The first day of the month of a 'YYYY-MM-DD' day. */
+const monthOf = (day: string) => `${day.slice(0, 8)}01`;
+
 async function fromAttributeRollup(
   db: Queryable,
   workspaceId: string,
@@ -141,15 +179,23 @@ async function fromAttributeRollup(
   dimension: Dimension,
 ) {
   const params: unknown[] = [];
-  const { c, add } = commonRollupConditions(workspaceId, filter, params, 'a');
   const [filterKey, filterValue] = Object.entries(filter.attributes ?? {})[0] ?? [];
   const key = dimension.kind === 'attribute' ? dimension.key : filterKey!;
-  c.push(`a.key = ${add(key)}`);
-  if (filterValue !== undefined) c.push(`a.value = ${add(filterValue)}`);
-  const k = keyExpression(dimension, 'a');
+  // A trend needs days; anything else may sum whole months from the monthly rollup.
+  const parts: { table: 'daily' | 'monthly'; from?: string; to?: string }[] =
+    dimension.kind === 'day'
+      ? [{ table: 'daily', from: filter.from, to: filter.to }]
+      : attributeRollupParts(filter.from, filter.to);
+  const selects = parts.map((part) => {
+    const { c, add } = commonRollupConditions(workspaceId, { ...filter, ...part }, params, 'a', part.table);
+    c.push(`a.key = ${add(key)}`);
+    if (filterValue !== undefined) c.push(`a.value = ${add(filterValue)}`);
+    const k = keyExpression(dimension, 'a');
+    const table = part.table === 'daily' ? 'response_attribute_daily' : 'response_attribute_monthly';
+    return `SELECT ${k.select} AS key, a.score, a.count FROM ${table} a ${k.join} WHERE ${c.join(' AND ')}`;
+  });
   return db.query<CountRow>(
-    `SELECT ${k.select} AS key, a.score, sum(a.count)::int AS n FROM response_attribute_daily a ${k.join}
-     WHERE ${c.join(' AND ')} GROUP BY 1, 2`,
+    `SELECT key, score, sum(count)::int AS n FROM (${selects.join(' UNION ALL ')}) t GROUP BY 1, 2`,
     params as never,
   );
 }
@@ -176,10 +222,11 @@ async function fromRaw(db: Queryable, workspaceId: string, filter: ResponseFilte
   return dimension.kind === 'attribute' ? rows.filter((r) => r.key !== null) : rows;
 }
 
-/** Recomputes both rollups of a workspace from its responses (after changing segment attributes). */
+/** Recomputes the rollups of a workspace from its responses (after changing segment attributes). */
 export async function rebuildRollups(db: Queryable, workspaceId: string): Promise<void> {
   await db.query('DELETE FROM response_daily WHERE workspace_id = $1', [workspaceId]);
   await db.query('DELETE FROM response_attribute_daily WHERE workspace_id = $1', [workspaceId]);
+  await db.query('DELETE FROM response_attribute_monthly WHERE workspace_id = $1', [workspaceId]);
   await db.query(
     `INSERT INTO response_daily (workspace_id, day, survey_id, channel, score, count)
      SELECT workspace_id, day, survey_id, channel, score, count(*) FROM response WHERE workspace_id = $1
@@ -191,6 +238,14 @@ export async function rebuildRollups(db: Queryable, workspaceId: string): Promis
      SELECT r.workspace_id, kv.key, r.day, r.survey_id, kv.value, r.score, count(*)
      FROM response r JOIN workspace w ON w.id = r.workspace_id CROSS JOIN LATERAL jsonb_each_text(r.attributes) kv
      WHERE r.workspace_id = $1 AND kv.value IS NOT NULL AND kv.key = ANY(w.segment_attributes)
+     GROUP BY 1, 2, 3, 4, 5, 6`,
+    [workspaceId],
+  );
+  // The monthly rollup is the daily one summed per month.
+  await db.query(
+    `INSERT INTO response_attribute_monthly (workspace_id, key, month, survey_id, value, score, count)
+     SELECT workspace_id, key, date_trunc('month', day::timestamp)::date, survey_id, value, score, sum(count)
+     FROM response_attribute_daily WHERE workspace_id = $1
      GROUP BY 1, 2, 3, 4, 5, 6`,
     [workspaceId],
   );

@@ -105,7 +105,8 @@ const consentSql = (ask: string, score: string, value: string) =>
   `CASE WHEN ${ask} AND ${score} >= 9 THEN ${value} END`;
 
 /**
- * Inserts many responses in ONE statement and keeps both rollups current in it. The attribute
+ * Inserts many responses in ONE statement and keeps the rollups (daily, attribute daily and
+ * attribute monthly) current in it. The attribute
  * snapshot (contact attributes, account attributes as `account.*`, then the response's own
  * properties) and the local day are computed by the database, so no lookup happens per request.
  * Rollup rows are upserted in key order so concurrent writers lock them in the same order.
@@ -162,6 +163,16 @@ export async function insertResponses(
        GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
        ON CONFLICT (workspace_id, key, day, survey_id, value, score)
        DO UPDATE SET count = response_attribute_daily.count + excluded.count
+     ), by_attribute_month AS (
+       INSERT INTO response_attribute_monthly (workspace_id, key, month, survey_id, value, score, count)
+       SELECT ins.workspace_id, kv.key, date_trunc('month', ins.day::timestamp)::date, ins.survey_id, kv.value,
+         ins.score, count(*)
+       FROM ins JOIN workspace w ON w.id = ins.workspace_id
+       CROSS JOIN LATERAL jsonb_each_text(ins.attributes) kv
+       WHERE kv.value IS NOT NULL AND kv.key = ANY(w.segment_attributes)
+       GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
+       ON CONFLICT (workspace_id, key, month, survey_id, value, score)
+       DO UPDATE SET count = response_attribute_monthly.count + excluded.count
      )
      -- Three equi-joins (hash-joinable) rather than one join on an OR, which is quadratic in the batch.
      SELECT ins.id, u.ord, ins.testimonial_consent, ins.testimonial_consent_at
@@ -362,6 +373,23 @@ async function moveRollupCount(tx: Queryable, row: ResponseRow, newScore: number
      WHERE w.id = $1 AND kv.key = ANY(w.segment_attributes) AND kv.value IS NOT NULL
      ORDER BY kv.key
      ON CONFLICT (workspace_id, key, day, survey_id, value, score) DO UPDATE SET count = response_attribute_daily.count + 1`,
+    [...attributeParams, newScore],
+  );
+  await tx.query(
+    `UPDATE response_attribute_monthly r SET count = r.count - 1
+     FROM workspace w, jsonb_each_text($4::jsonb) kv
+     WHERE w.id = $1 AND kv.key = ANY(w.segment_attributes) AND kv.value IS NOT NULL
+       AND r.workspace_id = $1 AND r.key = kv.key AND r.month = date_trunc('month', $2::date::timestamp)::date
+       AND r.survey_id = $3 AND r.value = kv.value AND r.score = $5`,
+    [...attributeParams, row.score],
+  );
+  await tx.query(
+    `INSERT INTO response_attribute_monthly (workspace_id, key, month, survey_id, value, score, count)
+     SELECT $1, kv.key, date_trunc('month', $2::date::timestamp)::date, $3, kv.value, $5, 1
+     FROM workspace w, jsonb_each_text($4::jsonb) kv
+     WHERE w.id = $1 AND kv.key = ANY(w.segment_attributes) AND kv.value IS NOT NULL
+     ORDER BY kv.key
+     ON CONFLICT (workspace_id, key, month, survey_id, value, score) DO UPDATE SET count = response_attribute_monthly.count + 1`,
     [...attributeParams, newScore],
   );
 }
