@@ -138,19 +138,20 @@ async function addDemoInvitations(db: Database, workspaceId: string): Promise<vo
      WHERE r.workspace_id = $1 AND i.workspace_id = $1 AND i.token = 'demo-a-' || r.id`,
     [workspaceId],
   );
-  // The same waves went to other contacts who did not answer: picked by a hash of the answer.
+  // The same waves went to other contacts who did not answer (the contacts of other email answers).
   await db.query(
-    `WITH numbered AS (
-       SELECT id, row_number() OVER (ORDER BY id) AS n FROM contact WHERE workspace_id = $1),
-     total AS (SELECT count(*) AS n FROM numbered)
+    `WITH email AS (
+       SELECT r.id, r.workspace_id, r.survey_id, r.created_at,
+              lead(r.contact_id, 7) OVER (ORDER BY r.id) AS other1,
+              lead(r.contact_id, 13) OVER (ORDER BY r.id) AS other2
+       FROM response r WHERE r.workspace_id = $1 AND r.channel = 'email' AND r.contact_id IS NOT NULL)
      INSERT INTO invitation (workspace_id, survey_id, contact_id, token, channel, expires_at, status, sent_at)
-     SELECT r.workspace_id, r.survey_id, c.id, 'demo-u-' || g || '-' || r.id, 'email',
-            r.created_at + interval '14 days', 'sent',
-            r.created_at - make_interval(hours => 1 + abs(hashtext(g || r.id::text)) % 40)
-     FROM response r CROSS JOIN generate_series(1, 2) g CROSS JOIN total t
-     JOIN numbered c ON c.n = 1 + abs(hashtext(r.id::text || g)) % t.n
-     WHERE r.workspace_id = $1 AND r.channel = 'email' AND r.contact_id IS NOT NULL
-       AND (g = 1 OR abs(hashtext(r.id::text)) % 10 < 8)`,
+     SELECT e.workspace_id, e.survey_id, CASE g WHEN 1 THEN e.other1 ELSE e.other2 END,
+            'demo-u-' || g || '-' || e.id, 'email', e.created_at + interval '14 days', 'sent',
+            e.created_at - make_interval(hours => 1 + abs(hashtext(g || e.id::text)) % 40)
+     FROM email e CROSS JOIN generate_series(1, 2) g
+     WHERE CASE g WHEN 1 THEN e.other1 ELSE e.other2 END IS NOT NULL
+       AND (g = 1 OR abs(hashtext(e.id::text)) % 10 < 8)`,
     [workspaceId],
   );
 }
