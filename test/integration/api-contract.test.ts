@@ -159,6 +159,7 @@ const VALID_REQUESTS: Record<string, (ids: Ids) => RequestParts> = {
   'GET /metrics/nps': (ids) => ({ query: { survey_id: ids.survey, current: 'true' } }),
   'GET /metrics/trend': (ids) => ({ query: { survey_id: ids.survey, granularity: 'month' } }),
   'GET /metrics/breakdown': (ids) => ({ query: { survey_id: ids.survey, by: 'plan' } }),
+  'GET /metrics/attributes': () => ({}),
   'GET /metrics/response-rate': (ids) => ({ query: { survey_id: ids.survey, from: DAY } }),
   'GET /metrics/themes': (ids) => ({ query: { survey_id: ids.survey, min_count: '1', q: 'comment' } }),
   'GET /metrics/accounts': (ids) => ({

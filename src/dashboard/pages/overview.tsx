@@ -9,7 +9,7 @@ import { Distribution } from '../components/distribution';
 import { FilterBar } from '../components/filter-bar';
 import { SplitBar } from '../components/split-bar';
 import { TrendChart } from '../components/trend-chart';
-import { type Filters, filterQuery, granularityFor } from '../filters';
+import { compareFilter, type Filters, filterQuery, granularityFor } from '../filters';
 import { type I18n, useI18n } from '../i18n';
 import type { Comparison, Summary, TrendPoint } from '../types';
 
@@ -40,12 +40,8 @@ export function OverviewPage({ filters }: { filters: Filters }) {
   useEffect(() => {
     let live = true;
     const query = filterQuery(filters);
-    const { from, to, survey_id, channel } = query;
-    const current: Record<string, unknown> = {};
-    if (from) current.from = from;
-    if (to) current.to = to;
-    if (survey_id) current.survey_id = [survey_id];
-    if (channel) current.channel = [channel];
+    const { from, to, survey_id, channel, journey_stage } = query;
+    const current = compareFilter(filters);
     Promise.all([
       get<Summary>('/metrics/nps', query),
       get<{ points: TrendPoint[] }>('/metrics/trend', { ...query, granularity: granularityFor(filters) }),
@@ -54,7 +50,10 @@ export function OverviewPage({ filters }: { filters: Filters }) {
         ? post<Comparison>('/metrics/compare', { current, locale }).catch(() => null)
         : Promise.resolve(null),
       get<Workspace>('/workspace').catch(() => null),
-      get<Rate>('/metrics/response-rate', { from, to, survey_id, channel }).catch(() => null),
+      // Invitations have no attributes: the rate is shown only without attribute or stage filters.
+      Object.keys(filters.attributes).length || journey_stage
+        ? Promise.resolve(null)
+        : get<Rate>('/metrics/response-rate', { from, to, survey_id, channel }).catch(() => null),
     ])
       .then(([summary, trend, comparison, workspace, rate]) => {
         if (live) setData({ summary, trend: trend.points, comparison, workspace, rate });

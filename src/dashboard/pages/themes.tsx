@@ -105,6 +105,8 @@ export function themeLink(theme: { search: string }, filters: Filters): string {
   }
   if (filters.survey_id) params.set('survey_id', filters.survey_id);
   if (filters.channel) params.set('channel', filters.channel);
+  if (filters.journey_stage) params.set('journey_stage', filters.journey_stage);
+  for (const [key, value] of Object.entries(filters.attributes)) params.set(`attr.${key}`, value);
   return `/responses?${params.toString()}`;
 }
 

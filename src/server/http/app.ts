@@ -16,6 +16,7 @@ import { ApiError, errorBody } from './errors';
 import { buildOpenApiDocument } from './openapi';
 import { registerAccountRoutes } from './routes/accounts';
 import { registerApiKeyRoutes } from './routes/api-keys';
+import { registerAttributeRoutes } from './routes/attributes';
 import { registerAuthRoutes } from './routes/auth';
 import { registerAutopilotRoutes } from './routes/autopilots';
 import { registerCampaignRoutes } from './routes/campaigns';
@@ -119,6 +120,7 @@ export function createApp(deps: AppDeps) {
   registerImportRoutes(api, ctx);
   registerMetricsRoutes(api, ctx);
   registerResponseRateRoutes(api, ctx);
+  registerAttributeRoutes(api, ctx);
   registerSuppressionRoutes(api, ctx);
 
   registerSurveyPageRoutes(app, ctx);

@@ -79,6 +79,7 @@ export function pageOf<T extends { created_at: Date; id: string }, O>(
 export const responseFilterQuery = z
   .object({
     survey_id: listOf(uuid).optional(),
+    journey_stage: listOf(z.string().max(60)).optional(),
     from: daySchema.optional(),
     to: daySchema.optional(),
     category: listOf(z.enum(CATEGORIES as [string, ...string[]])).optional(),
@@ -135,6 +136,7 @@ export const searchParam = z
 
 export const FILTER_KEYS = [
   'survey_id',
+  'journey_stage',
   'from',
   'to',
   'category',

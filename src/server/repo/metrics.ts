@@ -1,6 +1,6 @@
 import { addDays } from '../../core/trend';
 import type { Queryable } from '../db/port';
-import { type ResponseFilter, scoresOf, whereOf } from './responses';
+import { journeyStageCondition, type ResponseFilter, scoresOf, whereOf } from './responses';
 
 /** A breakdown or trend dimension. Attribute keys address the response's attribute snapshot. */
 export type Dimension =
@@ -98,6 +98,7 @@ function commonRollupConditions(
   const column = `${alias}.${granularity === 'daily' ? 'day' : 'month'}`;
   const c = [`${alias}.workspace_id = ${add(workspaceId)}`];
   if (filter.survey_id?.length) c.push(`${alias}.survey_id = ANY(${add(filter.survey_id)}::uuid[])`);
+  if (filter.journey_stage?.length) c.push(journeyStageCondition(alias, add(filter.journey_stage)));
   if (filter.from) c.push(`${column} >= ${add(filter.from)}::date`);
   if (filter.to) c.push(`${column} <= ${add(filter.to)}::date`);
   return { c, add };

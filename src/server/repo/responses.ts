@@ -397,6 +397,8 @@ async function moveRollupCount(tx: Queryable, row: ResponseRow, newScore: number
 /** The filter shared by response listing, export and metrics. Days are local to the workspace. */
 export interface ResponseFilter {
   survey_id?: string[];
+  /** The journey stages of the responses' surveys (loyalty, onboarding, service …). */
+  journey_stage?: string[];
   from?: string;
   to?: string;
   category?: Category[];
@@ -428,6 +430,7 @@ export function whereOf(workspaceId: string, filter: ResponseFilter, params: unk
   };
   const conditions = [`r.workspace_id = ${add(workspaceId)}`];
   if (filter.survey_id?.length) conditions.push(`r.survey_id = ANY(${add(filter.survey_id)}::uuid[])`);
+  if (filter.journey_stage?.length) conditions.push(journeyStageCondition('r', add(filter.journey_stage)));
   if (filter.from) conditions.push(`r.day >= ${add(filter.from)}::date`);
   if (filter.to) conditions.push(`r.day <= ${add(filter.to)}::date`);
   const scores = scoresOf(filter);
@@ -456,6 +459,11 @@ export function whereOf(workspaceId: string, filter: ResponseFilter, params: unk
   }
   return conditions.join(' AND ');
 }
+
+/** The journey-stage filter on a table with `survey_id` (responses and the rollups alike). */
+export const journeyStageCondition = (alias: string, param: string) =>
+  `${alias}.survey_id IN (SELECT s.id FROM survey s WHERE s.workspace_id = ${alias}.workspace_id
+     AND s.journey_stage = ANY(${param}::text[]))`;
 
 /** Category and score filters intersect into one list of allowed scores (undefined: all). */
 export function scoresOf(filter: Pick<ResponseFilter, 'category' | 'score'>): number[] | undefined {

@@ -282,6 +282,7 @@ export function registerMetricsRoutes(api: ApiRouter, ctx: AppContext): void {
 
   const filterBody = z.strictObject({
     survey_id: z.array(z.uuid()).optional(),
+    journey_stage: z.array(z.string().max(60)).optional(),
     from: daySchema.optional(),
     to: daySchema.optional(),
     channel: z.array(z.string().max(40)).optional(),

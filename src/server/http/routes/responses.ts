@@ -96,6 +96,7 @@ export function filterFromQuery(
   }
   return {
     survey_id: query.survey_id,
+    journey_stage: query.journey_stage,
     from: query.from,
     to: query.to,
     category: query.category as ResponseFilter['category'],
