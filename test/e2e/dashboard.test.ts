@@ -144,6 +144,32 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     await page.getByRole('img', { name: 'NPS trend' }).getByText('Benchmark 40').waitFor();
     await page.screenshot({ path: `${ARTIFACTS}/dashboard-overview-desktop.png`, fullPage: true });
 
+    // Filter by a segment: plan = pro (an attribute of the responses), kept in the URL.
+    // The picker reads the attribute catalog when it gets focus (not on every page load).
+    await page.getByLabel('Attribute filter').focus();
+    await page.getByLabel('Attribute filter').selectOption('plan');
+    await page.getByLabel('Value', { exact: true }).fill('pro');
+    await page.getByRole('button', { name: 'Add filter' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('attr.plan')).toBe('pro');
+    await page.getByRole('list', { name: 'Attribute filters' }).getByText('plan = pro').waitFor();
+    const pro = await page.evaluate(async () => {
+      const d = (n: number) => {
+        const x = new Date();
+        x.setDate(x.getDate() - n);
+        return `${x.getFullYear()}-${String(x.getMonth() + 1).padStart(2, '0')}-${String(x.getDate()).padStart(2, '0')}`;
+      };
+      const r = await fetch(`/api/v1/metrics/nps?from=${d(89)}&to=${d(0)}&attr.plan=pro`);
+      return (await r.json()) as { nps: number };
+    });
+    await expect.poll(async () => Number(await value.textContent())).toBe(Math.round(pro.nps));
+    expect(Math.round(pro.nps)).not.toBe(shown);
+    await page.getByRole('button', { name: 'Remove filter plan = pro' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('attr.plan')).toBeNull();
+    // A journey stage from the surveys.
+    await page.getByLabel('Journey stage').selectOption({ index: 1 });
+    await expect.poll(() => new URL(page.url()).searchParams.get('journey_stage')).not.toBeNull();
+    await page.getByLabel('Journey stage').selectOption('');
+
     await page.getByLabel('Period', { exact: true }).selectOption('365');
     await page.getByLabel('Channel', { exact: true }).selectOption('email');
     await expect.poll(() => new URL(page.url()).search).toBe('?period=365&channel=email');
@@ -250,6 +276,14 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
       .getByText('How likely is it that you would recommend Taskwerk <Beta> to a friend or colleague?')
       .waitFor();
     await page.screenshot({ path: `${ARTIFACTS}/dashboard-survey-editor.png`, fullPage: true });
+    // The website widget as visitors see it, from the widget's own markup and style sheet.
+    await page.getByRole('tab', { name: 'Widget', exact: true }).click();
+    const widget = frame.getByRole('dialog');
+    await widget
+      .getByText('How likely is it that you would recommend Taskwerk <Beta> to a friend or colleague?')
+      .waitFor();
+    expect(await widget.getByRole('group').getByRole('button').count()).toBe(11);
+    await widget.getByRole('button', { name: '10 – Extremely likely' }).waitFor();
     await page.getByRole('button', { name: 'Create survey' }).click();
     await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/app\/surveys\/[0-9a-f-]{36}$/);
     const id = new URL(page.url()).pathname.split('/').pop()!;

@@ -69,6 +69,104 @@ for (const kind of databaseKinds()) {
       expect(email).toContain('Würden Sie Taskwerk &lt;b&gt;Pro&lt;/b&gt; empfehlen?');
     });
 
+    it('renders the website widget from its own markup: scores, labels per language, escaped', async () => {
+      const draft = {
+        product_name: 'Taskwerk',
+        ask_testimonial_consent: true,
+        texts: {
+          de: { question: 'Frage <img src=x onerror=alert(1)>', follow_up: 'Warum "so"?' },
+          en: { question: 'Question <img src=x onerror=alert(1)>' },
+        },
+      };
+      const res = await get(`/surveys/preview?view=widget&locale=de&draft=${encode(draft)}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(res.headers.get('content-security-policy')).toContain('sandbox');
+      const html = await res.text();
+      expect(html).toContain('lang="de"');
+      expect(html).toContain('<p id=q>Frage &#60;img src=x onerror=alert(1)&#62;</p>');
+      expect(html).not.toContain('<img');
+      expect(html.match(/<button tabindex=/g)?.length).toBe(11);
+      expect(html).toContain('aria-label="0 – Überhaupt nicht wahrscheinlich"');
+      expect(html).toContain('<span>Äußerst wahrscheinlich</span>');
+      expect(html).toContain('aria-label="Schließen"');
+      // The widget's own style sheet, the shadow host's rule on the wrapper; the default colours.
+      expect(html).toContain('plaudit-widget{all:initial!important}');
+      expect(html).not.toContain(':host');
+      expect(html).toMatch(/style="--brand:#0b57d0;--background:#ffffff;--text:#1f2328;--on_brand:#ffffff;/);
+      expect(html).not.toContain('class=o');
+
+      const en = await (await get(`/surveys/preview?view=widget&locale=en&draft=${encode(draft)}`)).text();
+      expect(en).toContain('lang="en"');
+      expect(en).toContain('Question &#60;img src=x onerror=alert(1)&#62;');
+      expect(en).toContain('aria-label="10 – Extremely likely"');
+      expect(en).toContain('<span>Not at all likely</span>');
+
+      // The follow-up step: a promoter of a consent survey sees the checkbox, a passive does not.
+      const promoter = await (
+        await get(`/surveys/preview?view=widget_follow_up&score=10&locale=de&draft=${encode(draft)}`)
+      ).text();
+      expect(promoter).toContain('<label for=t>Warum &#34;so&#34;?</label>');
+      expect(promoter).toContain('<input type=checkbox>');
+      expect(promoter).toContain('placeholder="Ihr Kommentar (optional)"');
+      expect(promoter).toContain('<button class=p>Senden</button>');
+      expect(promoter).not.toContain('<button tabindex=');
+      const passive = await (
+        await get(`/surveys/preview?view=widget_follow_up&score=8&locale=de&draft=${encode(draft)}`)
+      ).text();
+      expect(passive).not.toContain('type=checkbox');
+
+      // Unsaved colours and position in the draft.
+      const look = await (
+        await get(
+          `/surveys/preview?view=widget&draft=${encode({ widget: { colors: { brand: '#ffcc00' }, position: 'bottom-left' } })}`,
+        )
+      ).text();
+      expect(look).toContain('--brand:#ffcc00;');
+      expect(look).toContain('--on_brand:#000000;');
+      expect(look).toContain('class="c L"');
+    });
+
+    it("styles the widget preview with the saved survey's widget settings", async () => {
+      const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+      const created = await app.request('/api/v1/surveys', {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name: 'Widget', product_name: 'Shop', ask_testimonial_consent: true }),
+      });
+      const survey = ((await created.json()) as { id: string }).id;
+      const put = await app.request(`/api/v1/surveys/${survey}/widget`, {
+        method: 'PUT',
+        headers,
+        body: JSON.stringify({
+          position: 'center',
+          colors: { brand: '#0b7a75', background: '#fafafa', text: '#111111' },
+          texts: { de: { question: 'Widget-Frage für <Shop>?' } },
+        }),
+      });
+      expect(put.status).toBe(200);
+      const html = await (await get(`/surveys/preview?view=widget&survey_id=${survey}&locale=de`)).text();
+      expect(html).toMatch(
+        /style="--brand:#0b7a75;--background:#fafafa;--text:#111111;--on_brand:#ffffff;--muted:#[0-9a-f]{6};--line:#[0-9a-f]{6};"/,
+      );
+      expect(html).toContain('class="c C"');
+      expect(html).toContain('Widget-Frage für &#60;Shop&#62;?');
+      expect(html.match(/<button tabindex=/g)?.length).toBe(11);
+      const consent = await (
+        await get(`/surveys/preview?view=widget_follow_up&score=9&survey_id=${survey}&locale=de`)
+      ).text();
+      expect(consent).toContain('<label class=o><input type=checkbox>');
+      // A draft with the saved survey's id: the draft's texts, the saved survey's colours.
+      const both = await (
+        await get(
+          `/surveys/preview?view=widget&survey_id=${survey}&locale=en&draft=${encode({ product_name: 'Draft Shop' })}`,
+        )
+      ).text();
+      expect(both).toContain('recommend Draft Shop');
+      expect(both).toContain('--brand:#0b7a75;');
+      expect((await get(`/surveys/preview?view=widget&survey_id=${survey}`, otherKey)).status).toBe(404);
+    });
+
     it('renders a saved survey of the own workspace only, and names bad fields', async () => {
       const created = await app.request('/api/v1/surveys', {
         method: 'POST',
@@ -90,6 +188,11 @@ for (const kind of databaseKinds()) {
       await bad(`draft=${encode({ brand_color: 'red' })}`, /^draft\.brand_color$/);
       await bad(`draft=${encode({ nope: 1 })}`, /^draft/);
       await bad(`view=poster&draft=${encode({})}`, /^view$/);
+      await bad(
+        `view=widget&draft=${encode({ widget: { colors: { brand: 'red' } } })}`,
+        /^draft\.widget\.colors\.brand$/,
+      );
+      await bad(`view=widget&draft=${encode({ widget: { position: 'top' } })}`, /^draft\.widget\.position$/);
     });
   });
 }

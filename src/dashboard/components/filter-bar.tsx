@@ -36,8 +36,11 @@ export function FilterBar({ filters }: { filters: Filters }) {
     get<{ data: (Survey & { journey_stage?: string })[] }>('/surveys')
       .then((r) => setSurveys(r.data))
       .catch(() => setSurveys([]));
-    attributeCatalog().then(setAttributes);
   }, []);
+  // The attribute catalog is read when first needed (a focus on the picker or filters in the URL).
+  const loadAttributes = () => {
+    if (attributes.length === 0) attributeCatalog().then(setAttributes);
+  };
   const stages = [...new Set(surveys.map((s) => s.journey_stage).filter((s): s is string => !!s))].sort();
   const values = attributes.find((a) => a.key === newKey)?.values ?? [];
   const addAttribute = () => {
@@ -122,7 +125,13 @@ export function FilterBar({ filters }: { filters: Filters }) {
       </div>
       <div class="field">
         <label for="filter-attr-key">{t('attribute')}</label>
-        <select id="filter-attr-key" value={newKey} onChange={(e) => setNewKey(e.currentTarget.value)}>
+        <select
+          id="filter-attr-key"
+          value={newKey}
+          onFocus={loadAttributes}
+          onPointerDown={loadAttributes}
+          onChange={(e) => setNewKey(e.currentTarget.value)}
+        >
           <option value="">{t('choose_attribute')}</option>
           {attributes.map((a) => (
             <option key={a.key} value={a.key}>

@@ -24,41 +24,56 @@ interface Rate {
   response_rate: number | null;
 }
 
-interface Data {
-  workspace: Workspace | null;
-  rate: Rate | null;
+interface Core {
   summary: Summary;
   trend: TrendPoint[];
+}
+
+interface Data extends Core {
+  workspace: Workspace | null;
+  rate: Rate | null;
   comparison: Comparison | null;
 }
 
 export function OverviewPage({ filters }: { filters: Filters }) {
   const { t, number, locale } = useI18n();
-  const [data, setData] = useState<Data | null>(null);
+  const [core, setCore] = useState<Core | null>(null);
+  const [comparison, setComparison] = useState<Comparison | null>(null);
+  const [workspace, setWorkspace] = useState<Workspace | null>(null);
+  const [rate, setRate] = useState<Rate | null>(null);
   const [failed, setFailed] = useState(false);
+  const data: Data | null = core && { ...core, comparison, workspace, rate };
   const key = JSON.stringify(filters);
   useEffect(() => {
     let live = true;
     const query = filterQuery(filters);
     const { from, to, survey_id, channel, journey_stage } = query;
     const current = compareFilter(filters);
+    // The NPS and trend first; the comparison, the benchmark and the response rate fill in as
+    // they arrive, so the number is never held up by a slower request.
+    setComparison(null);
+    setRate(null);
     Promise.all([
       get<Summary>('/metrics/nps', query),
       get<{ points: TrendPoint[] }>('/metrics/trend', { ...query, granularity: granularityFor(filters) }),
-      // A comparison needs a period: "all time" has no previous one.
-      from && to
-        ? post<Comparison>('/metrics/compare', { current, locale }).catch(() => null)
-        : Promise.resolve(null),
-      get<Workspace>('/workspace').catch(() => null),
-      // Invitations have no attributes: the rate is shown only without attribute or stage filters.
-      Object.keys(filters.attributes).length || journey_stage
-        ? Promise.resolve(null)
-        : get<Rate>('/metrics/response-rate', { from, to, survey_id, channel }).catch(() => null),
     ])
-      .then(([summary, trend, comparison, workspace, rate]) => {
-        if (live) setData({ summary, trend: trend.points, comparison, workspace, rate });
-      })
+      .then(([summary, trend]) => live && setCore({ summary, trend: trend.points }))
       .catch(() => live && setFailed(true));
+    // A comparison needs a period: "all time" has no previous one.
+    if (from && to) {
+      post<Comparison>('/metrics/compare', { current, locale })
+        .then((c) => live && setComparison(c))
+        .catch(() => {});
+    }
+    get<Workspace>('/workspace')
+      .then((w) => live && setWorkspace(w))
+      .catch(() => {});
+    // Invitations have no attributes: the rate is shown only without attribute or stage filters.
+    if (!Object.keys(filters.attributes).length && !journey_stage) {
+      get<Rate>('/metrics/response-rate', { from, to, survey_id, channel })
+        .then((r) => live && setRate(r))
+        .catch(() => {});
+    }
     return () => {
       live = false;
     };

@@ -1,7 +1,8 @@
 /**
  * Surveys: the list, and the editor with a live preview of what respondents see (the hosted page's
- * three steps and the email, in each language), rendered by the server's own renderers from the
- * unsaved draft (GET /surveys/preview in a sandboxed iframe). Saved surveys also show their public
+ * three steps, the email and the website widget, in each language), rendered by the server's own
+ * renderers from the unsaved draft (GET /surveys/preview in a sandboxed iframe; the widget from the
+ * widget's own markup, in the colours and position being edited). Saved surveys also show their public
  * link and their website-widget settings (colours with the API's contrast warnings, position,
  * sampling, delay, triggers) and their distribution (campaigns, autopilots, trigger rules:
  * ./survey-distribution.tsx).
@@ -48,6 +49,8 @@ const M = defineMessages({
     preview_follow_up: 'Follow-up',
     preview_thanks: 'Thanks',
     preview_email: 'Email',
+    preview_widget: 'Widget',
+    preview_widget_step: 'Step',
     preview_score: 'Score for the follow-up',
     preview_frame: 'Preview of the survey as respondents see it',
     public_link: 'Public link (anyone with it may answer)',
@@ -102,6 +105,8 @@ const M = defineMessages({
     preview_follow_up: 'Folgefrage',
     preview_thanks: 'Dank',
     preview_email: 'E-Mail',
+    preview_widget: 'Widget',
+    preview_widget_step: 'Schritt',
     preview_score: 'Bewertung für die Folgefrage',
     preview_frame: 'Vorschau der Umfrage, wie Befragte sie sehen',
     public_link: 'Öffentlicher Link (wer ihn hat, kann antworten)',
@@ -245,8 +250,11 @@ function SurveyEditor({ id, canEdit }: { id: string; canEdit: boolean }) {
   const [message, setMessage] = useState<{ text: string; field?: string | null; error?: boolean } | null>(
     null,
   );
-  const [view, setView] = useState<'question' | 'follow_up' | 'thanks' | 'email'>('question');
+  const [view, setView] = useState<'question' | 'follow_up' | 'thanks' | 'email' | 'widget'>('question');
   const [score, setScore] = useState(9);
+  const [widgetStep, setWidgetStep] = useState<'question' | 'follow_up'>('question');
+  // The widget settings' colours and position as edited below (saved or not), for the widget preview.
+  const [widgetLook, setWidgetLook] = useState<WidgetLook | null>(null);
 
   useEffect(() => {
     if (isNew) return;
@@ -275,6 +283,7 @@ function SurveyEditor({ id, canEdit }: { id: string; canEdit: boolean }) {
     const timer = setTimeout(() => {
       const { name, product_name, default_locale, brand_color, logo_url, ask_testimonial_consent, texts } =
         body;
+      const widget = view === 'widget';
       const encoded = encodeDraft({
         name,
         product_name,
@@ -283,11 +292,17 @@ function SurveyEditor({ id, canEdit }: { id: string; canEdit: boolean }) {
         logo_url,
         ask_testimonial_consent,
         texts,
+        ...(widget && widgetLook ? { widget: widgetLook } : {}),
       });
-      setPreviewSrc(`/api/v1/surveys/preview?view=${view}&locale=${lang}&score=${score}&draft=${encoded}`);
+      // The widget of a saved survey: its saved widget settings (texts) under the edited look.
+      const shown = widget ? (widgetStep === 'follow_up' ? 'widget_follow_up' : 'widget') : view;
+      const savedId = widget && saved ? `&survey_id=${saved.id}` : '';
+      setPreviewSrc(
+        `/api/v1/surveys/preview?view=${shown}&locale=${lang}&score=${score}${savedId}&draft=${encoded}`,
+      );
     }, 300);
     return () => clearTimeout(timer);
-  }, [body, view, lang, score]);
+  }, [body, view, lang, score, widgetStep, widgetLook, saved]);
 
   if (!draft) return <p>…</p>;
   const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
@@ -482,7 +497,7 @@ function SurveyEditor({ id, canEdit }: { id: string; canEdit: boolean }) {
       <section class="card preview" aria-labelledby="preview-title">
         <h2 id="preview-title">{m('preview')}</h2>
         <div class="tabs" role="tablist">
-          {(['question', 'follow_up', 'thanks', 'email'] as const).map((v) => (
+          {(['question', 'follow_up', 'thanks', 'email', 'widget'] as const).map((v) => (
             <button
               key={v}
               type="button"
@@ -495,7 +510,20 @@ function SurveyEditor({ id, canEdit }: { id: string; canEdit: boolean }) {
             </button>
           ))}
         </div>
-        {view === 'follow_up' && (
+        {view === 'widget' && (
+          <div class="field">
+            <label for="p-widget-step">{m('preview_widget_step')}</label>
+            <select
+              id="p-widget-step"
+              value={widgetStep}
+              onChange={(e) => setWidgetStep(e.currentTarget.value as 'question' | 'follow_up')}
+            >
+              <option value="question">{m('preview_question')}</option>
+              <option value="follow_up">{m('preview_follow_up')}</option>
+            </select>
+          </div>
+        )}
+        {(view === 'follow_up' || (view === 'widget' && widgetStep === 'follow_up')) && (
           <div class="field">
             <label for="p-score">{m('preview_score')}</label>
             <input
@@ -512,11 +540,14 @@ function SurveyEditor({ id, canEdit }: { id: string; canEdit: boolean }) {
           <iframe title={m('preview_frame')} src={previewSrc} sandbox="" class="preview-frame" />
         )}
       </section>
-      {saved && <WidgetSettings surveyId={saved.id} canEdit={canEdit} />}
+      {saved && <WidgetSettings surveyId={saved.id} canEdit={canEdit} onLook={setWidgetLook} />}
       {saved && <SurveyDistribution surveyId={saved.id} canEdit={canEdit} />}
     </div>
   );
 }
+
+/** What the widget preview takes from the widget settings being edited (the draft's `widget`). */
+type WidgetLook = Pick<WidgetSettingsJson, 'colors' | 'position'>;
 
 interface WidgetSettingsJson {
   triggers: (
@@ -566,7 +597,16 @@ export function textToTriggers(text: string): unknown[] {
     });
 }
 
-function WidgetSettings({ surveyId, canEdit }: { surveyId: string; canEdit: boolean }) {
+function WidgetSettings({
+  surveyId,
+  canEdit,
+  onLook,
+}: {
+  surveyId: string;
+  canEdit: boolean;
+  /** Called with the colours and position as they are edited, for the editor's widget preview. */
+  onLook: (look: WidgetLook) => void;
+}) {
   const m = useMessages(M);
   const [settings, setSettings] = useState<WidgetSettingsJson | null>(null);
   const [triggers, setTriggers] = useState('');
@@ -577,6 +617,11 @@ function WidgetSettings({ surveyId, canEdit }: { surveyId: string; canEdit: bool
       setTriggers(triggersToText(s.triggers));
     });
   }, [surveyId]);
+  const colors = settings?.colors;
+  const position = settings?.position;
+  useEffect(() => {
+    if (colors && position) onLook({ colors, position });
+  }, [colors, position]);
   if (!settings) return null;
   const set = (patch: Partial<WidgetSettingsJson>) => setSettings({ ...settings, ...patch });
   const setColor = (key: 'brand' | 'background' | 'text', value: string) =>

@@ -19,11 +19,16 @@ export async function responseRate(
   filter: { from?: string; to?: string; survey_id?: string[]; channel?: string[] },
 ): Promise<ResponseRate> {
   const rows = await db.query<{ delivered: number; answered: number }>(
-    `SELECT count(*)::int AS delivered, count(i.answered_at)::int AS answered
-     FROM invitation i JOIN workspace w ON w.id = i.workspace_id
+    // The local days become instants once, so the index on (workspace_id, sent_at) answers.
+    `WITH bounds AS (
+       SELECT ($2::date)::timestamp AT TIME ZONE time_zone AS lo,
+              ($3::date + 1)::timestamp AT TIME ZONE time_zone AS hi
+       FROM workspace WHERE id = $1)
+     SELECT count(*)::int AS delivered, count(i.answered_at)::int AS answered
+     FROM invitation i, bounds b
      WHERE i.workspace_id = $1 AND i.status = 'sent'
-       AND ($2::date IS NULL OR (i.sent_at AT TIME ZONE w.time_zone)::date >= $2::date)
-       AND ($3::date IS NULL OR (i.sent_at AT TIME ZONE w.time_zone)::date <= $3::date)
+       AND ($2::date IS NULL OR i.sent_at >= b.lo)
+       AND ($3::date IS NULL OR i.sent_at < b.hi)
        AND ($4::uuid[] IS NULL OR i.survey_id = ANY($4::uuid[]))
        AND ($5::text[] IS NULL OR i.channel = ANY($5::text[]))`,
     [workspaceId, filter.from ?? null, filter.to ?? null, filter.survey_id ?? null, filter.channel ?? null],

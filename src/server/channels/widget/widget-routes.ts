@@ -23,16 +23,8 @@
  */
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
-import type { Category } from '../../../core/nps';
 import { originAllowed } from '../../../core/origins';
-import {
-  consentQuestionFor,
-  followUpFor,
-  questionFor,
-  type SurveyTexts,
-  textsFor,
-} from '../../../core/survey-texts';
-import { mayAsk, sampleKeyOf, type WidgetSettings, widgetPalette } from '../../../core/widget-settings';
+import { mayAsk, sampleKeyOf, type WidgetSettings } from '../../../core/widget-settings';
 import { nulError, pathWithNul } from '../../http/api-router';
 import type { AppContext } from '../../http/app';
 import { ApiError, errorBody, validationError } from '../../http/errors';
@@ -56,7 +48,7 @@ import { pickLocale } from '../link/pick-locale';
 import { publicRateLimiter, rateLimitKeyOf, type SlidingWindowRateLimiter } from '../link/rate-limiter';
 import { EDIT_WINDOW_MS } from '../link/survey-page-state';
 import { isBotUserAgent } from './bots';
-import { widgetLabelsFor } from './widget-messages';
+import { widgetConfigFor } from './widget-config';
 
 export const WIDGET_PREFIX = '/w/v1';
 /** A widget body is a few hundred bytes; 16 KB leaves room for a 5,000-character comment. */
@@ -227,28 +219,9 @@ export function registerWidgetRoutes(app: Hono, ctx: AppContext, options: Widget
       const locale = localeOf(survey, body.locale, body.user?.locale);
       const widget = await getWidgetSettings(ctx.db, key.workspace_id, survey.id);
       if (!widget) throw new ApiError(404, 'not_found', 'Survey not found', 'survey_id');
-      const texts = withWidgetTexts(textsFor(survey.texts, locale, survey.default_locale), widget, locale);
-      const followUp = (category: Category) => followUpFor(texts, category);
       const eligibility = await eligibilityOf(ctx, key.workspace_id, survey.id, widget, body);
       return c.json({
-        survey_id: survey.id,
-        locale,
-        question: questionFor(texts, survey.product_name),
-        follow_up_promoter: followUp('promoter'),
-        follow_up_passive: followUp('passive'),
-        follow_up_detractor: followUp('detractor'),
-        thank_you: texts.thank_you,
-        ...widgetLabelsFor(locale),
-        testimonial_consent: survey.ask_testimonial_consent
-          ? consentQuestionFor(textsFor(survey.texts, locale, survey.default_locale), locale)
-          : null,
-        widget: {
-          triggers: widget.triggers,
-          sampling_percent: widget.sampling_percent,
-          delay_seconds: widget.delay_seconds,
-          position: widget.position,
-          colors: widgetPalette(widget.colors),
-        },
+        ...widgetConfigFor(survey, widget, locale),
         eligibility,
       });
     }),
@@ -359,19 +332,6 @@ export function registerWidgetRoutes(app: Hono, ctx: AppContext, options: Widget
       return c.json({ id: body.id, duplicate: true, updated: true }, 200);
     }),
   );
-}
-
-/** The survey's texts for `locale` with the widget's overrides for that locale over them. */
-function withWidgetTexts(texts: SurveyTexts, widget: WidgetSettings, locale: string): SurveyTexts {
-  const own = widget.texts[locale];
-  if (!own) return texts;
-  return {
-    question: own.question ?? texts.question,
-    // The widget's follow-up replaces the survey's per-category ones too.
-    follow_up: own.follow_up ?? texts.follow_up,
-    follow_up_by_category: own.follow_up === undefined ? texts.follow_up_by_category : undefined,
-    thank_you: own.thank_you ?? texts.thank_you,
-  };
 }
 
 /**

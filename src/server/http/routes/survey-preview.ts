@@ -1,22 +1,29 @@
 /**
  * `GET /surveys/preview`: how a survey looks, as its respondents will see it, for the dashboard's
- * live preview while a survey is edited: the hosted page (question, follow-up for a score, thanks)
- * or the survey email, rendered by the same code that renders the real ones, from a draft that
- * need not be saved (`draft`: the survey fields as base64url JSON) or from a saved survey
- * (`survey_id`). The answer is HTML for an <iframe> of the dashboard: it may only be framed by
- * Plaudit itself, runs no script (CSP sandbox) and its forms and links go nowhere.
+ * live preview while a survey is edited: the hosted page (question, follow-up for a score, thanks),
+ * the survey email or the website widget (question, follow-up for a score), rendered by the same
+ * code that renders the real ones, from a draft that need not be saved (`draft`: the survey fields
+ * as base64url JSON) or from a saved survey (`survey_id`). With both, the draft is shown and the
+ * saved survey's widget settings (colours, position, widget texts) style the widget views. The
+ * answer is HTML for an <iframe> of the dashboard: it may only be framed by Plaudit itself, runs no
+ * script (CSP sandbox) and its forms and links go nowhere.
  */
 import { z } from 'zod';
 import { CATEGORIES } from '../../../core/nps';
 import { DEFAULT_SURVEY_TEXTS, questionFor, type SurveyTexts, textsFor } from '../../../core/survey-texts';
+import { defaultWidgetSettings, POSITIONS, type WidgetPosition } from '../../../core/widget-settings';
 import { renderSurveyEmail } from '../../channels/email/render-survey-email';
+import { pickLocale } from '../../channels/link/pick-locale';
 import {
   renderFollowUpPage,
   renderQuestionPage,
   renderThanksPage,
 } from '../../channels/link/render-survey-page';
 import { pageSurveyFor } from '../../channels/link/survey-page-routes';
+import { renderWidgetPreview } from '../../channels/widget/render-widget-preview';
+import { widgetConfigFor } from '../../channels/widget/widget-config';
 import { getSurvey } from '../../repo/surveys';
+import { getWidgetSettings } from '../../repo/widget';
 import type { ApiRouter } from '../api-router';
 import type { AppContext } from '../app';
 import { ApiError, notFound } from '../errors';
@@ -52,6 +59,13 @@ const draftSchema = z.strictObject({
         testimonial_consent: text(500).optional(),
       }),
     )
+    .optional(),
+  /** Unsaved widget look for the widget views, over the saved survey's (or the default) settings. */
+  widget: z
+    .strictObject({
+      colors: z.strictObject({ brand: hexColor, background: hexColor, text: hexColor }).partial().optional(),
+      position: z.enum(POSITIONS as [WidgetPosition, ...WidgetPosition[]]).optional(),
+    })
     .optional(),
 });
 type Draft = z.infer<typeof draftSchema>;
@@ -92,10 +106,12 @@ export function registerSurveyPreviewRoutes(api: ApiRouter, ctx: AppContext): vo
     {
       method: 'get',
       path: '/surveys/preview',
-      summary: 'HTML preview of a survey (hosted page steps or email) from a draft or a saved survey',
+      summary: 'HTML preview of a survey (hosted page steps, email or widget) from a draft or a saved survey',
       tag: 'Surveys',
       query: z.object({
-        view: z.enum(['question', 'follow_up', 'thanks', 'email']).default('question'),
+        view: z
+          .enum(['question', 'follow_up', 'thanks', 'email', 'widget', 'widget_follow_up'])
+          .default('question'),
         locale: localeSchema.default('en'),
         score: z.coerce.number().int().min(0).max(10).default(9),
         survey_id: uuid.optional(),
@@ -107,6 +123,7 @@ export function registerSurveyPreviewRoutes(api: ApiRouter, ctx: AppContext): vo
     },
     async ({ c, auth, query }) => {
       let survey: {
+        id: string;
         name: string;
         product_name: string;
         brand_color: string;
@@ -115,13 +132,12 @@ export function registerSurveyPreviewRoutes(api: ApiRouter, ctx: AppContext): vo
         logo_url: string | null;
         texts: Record<string, SurveyTexts>;
       };
-      if (query.survey_id) {
-        const saved = await getSurvey(ctx.db, auth.workspaceId, query.survey_id);
-        if (!saved) throw notFound('Survey', 'survey_id');
-        survey = saved;
-      } else if (query.draft) {
+      const saved = query.survey_id ? await getSurvey(ctx.db, auth.workspaceId, query.survey_id) : undefined;
+      if (query.survey_id && !saved) throw notFound('Survey', 'survey_id');
+      if (query.draft) {
         const d = query.draft;
         survey = {
+          id: saved?.id ?? '',
           name: d.name ?? '',
           product_name: d.product_name ?? '',
           brand_color: d.brand_color ?? '#2f6fed',
@@ -130,6 +146,8 @@ export function registerSurveyPreviewRoutes(api: ApiRouter, ctx: AppContext): vo
           logo_url: d.logo_url ?? null,
           texts: { [query.locale]: completeTexts(d.texts, query.locale) },
         };
+      } else if (saved) {
+        survey = saved;
       } else {
         throw new ApiError(400, 'invalid_request', 'draft or survey_id: one of them is required', 'draft');
       }
@@ -150,6 +168,20 @@ export function registerSurveyPreviewRoutes(api: ApiRouter, ctx: AppContext): vo
           unsubscribeUrl: `${base}/u/preview`,
           reminder: false,
         }).html;
+      } else if (query.view === 'widget' || query.view === 'widget_follow_up') {
+        // What POST /w/v1/surveys/config would answer, in the language the widget would pick.
+        const widget =
+          (saved && (await getWidgetSettings(ctx.db, auth.workspaceId, saved.id))) ?? defaultWidgetSettings();
+        const look = query.draft?.widget;
+        if (look) widget.colors = { ...widget.colors, ...look.colors };
+        if (look?.position) widget.position = look.position;
+        const locale = pickLocale({
+          requested: query.locale,
+          available: Object.keys(survey.texts),
+          fallback: survey.default_locale,
+        });
+        const config = widgetConfigFor(survey, widget, locale);
+        html = renderWidgetPreview(config, query.view === 'widget' ? undefined : query.score);
       } else {
         const page = pageSurveyFor(survey, query.locale, query.view === 'question' ? undefined : query.score);
         const common = { survey: page, locale: query.locale, action: '#' };
