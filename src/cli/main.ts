@@ -17,6 +17,8 @@ Commands:
   demo [--seed N]                     Add a workspace of demo data (two years of responses); prints its key
   workspace create --name N           Create a workspace and print its first API key (once)
   workspace list                      List the workspaces
+  rollups rebuild [--workspace ID]    Recompute the metrics rollups from the raw responses (with a
+                                      progress bar); says per workspace whether they had differed
   nps <file.csv|-> [--column C]       Compute NPS with margin of error of a CSV column, offline
   import contacts <file.csv> [--partial] [--dry-run] [--delimiter X]
   import responses <file.csv> [--survey ID] [--partial] [--dry-run] [--delimiter X]
@@ -85,12 +87,17 @@ export async function main(argv: string[]): Promise<number> {
         return await runWorker(config);
       }
       case 'demo':
+      case 'rollups':
       case 'workspace': {
         const config = loadConfig(process.env);
         const io = { stdout: process.stdout, stderr: process.stderr, isTTY: Boolean(process.stderr.isTTY) };
         if (command === 'demo') {
           const { runDemoCommand } = await import('./commands/demo');
           return await runDemoCommand(rest, config, io);
+        }
+        if (command === 'rollups') {
+          const { runRollupsCommand } = await import('./commands/rollups');
+          return await runRollupsCommand(rest, config, io);
         }
         const { runWorkspaceCommand } = await import('./commands/workspace');
         return await runWorkspaceCommand(rest, config, io);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runDemoCommand } from '../../src/cli/commands/demo';
+import { runRollupsCommand } from '../../src/cli/commands/rollups';
 import { runWorkspaceCommand } from '../../src/cli/commands/workspace';
 import { loadConfig } from '../../src/server/config';
 import { DataDirInUseError } from '../../src/server/db/data-dir-lock';
@@ -43,6 +44,25 @@ describe('plaudit workspace and plaudit demo on an embedded data folder', () => 
     const demo = captureIo();
     expect(await runDemoCommand(['--seed', '7'], config, demo.io)).toBe(0);
     expect(demo.out()).toMatch(/with \d{4,} responses/);
+
+    // The rollups as the server kept them are right: a rebuild finds nothing to correct. After a
+    // change behind the server's back (a raw UPDATE), it corrects them.
+    const rebuild = captureIo();
+    expect(await runRollupsCommand(['rebuild'], config, rebuild.io)).toBe(0);
+    expect(rebuild.out()).toMatch(/Taskwerk \(demo\): unchanged/);
+    expect(rebuild.out()).toContain('2 workspace(s); 0 had differed');
+    const raw = await openDatabase({ dataDir });
+    try {
+      await raw.query(
+        'UPDATE response SET score = 0 WHERE id = (SELECT id FROM response WHERE score = 10 LIMIT 1)',
+      );
+    } finally {
+      await raw.close();
+    }
+    const again = captureIo();
+    expect(await runRollupsCommand(['rebuild'], config, again.io)).toBe(0);
+    expect(again.out()).toMatch(/Taskwerk \(demo\): corrected/);
+    expect(await runRollupsCommand(['rebuild', '--workspace', 'nope'], config, captureIo().io)).toBe(2);
 
     const list = captureIo();
     expect(await runWorkspaceCommand(['list'], config, list.io)).toBe(0);
