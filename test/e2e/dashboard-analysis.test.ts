@@ -126,7 +126,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard analysis pages in Chromium', (
       `${first.nps_rounded} ± ${first.margin_of_error!.toFixed(1)}`,
     );
     expect(await rows.first().getByTestId('segment-impact').textContent()).toMatch(
-      new RegExp(`^${signedImpact(first.impact!)}`),
+      new RegExp(`^${signedImpact(first.impact!).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
     );
     expect(await rows.first().getByTestId('segment-n').textContent()).toBe(first.n.toLocaleString('en-GB'));
     await page.getByText(`All responses: NPS ${breakdown.total.nps_rounded} ±`).waitFor();
@@ -169,6 +169,20 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard analysis pages in Chromium', (
       min_n: '100000',
     });
     await expect.poll(() => rows.count()).toBe(industries.segments.length);
+
+    // Signup cohorts: the date attribute customer_since grouped by quarter.
+    await page.getByLabel('Attribute name').fill('customer_since');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.getByLabel('Dates as cohorts').selectOption('quarter');
+    await expect.poll(() => search(page).get('cohort')).toBe('quarter');
+    const cohorts = await api<{ segments: { value: string }[] }>(page, '/metrics/breakdown', {
+      by: 'customer_since',
+      cohort: 'quarter',
+      min_n: '100000',
+    });
+    expect(cohorts.segments.length).toBeGreaterThan(1);
+    expect(cohorts.segments.every((c) => /^\d{4}-Q[1-4]$/.test(c.value))).toBe(true);
+    await expect.poll(() => rows.count()).toBe(cohorts.segments.length);
     await page.context().close();
   });
 

@@ -41,16 +41,16 @@ for (const kind of databaseKinds()) {
           .body.id;
       const onboarding = await survey('onboarding');
       const service = await survey('service');
-      const post = (survey_id: string, score: number, plan: string) =>
+      const post = (survey_id: string, score: number, plan: string, since: string) =>
         call(keys.a, 'POST', '/responses', {
           survey_id,
           score,
-          properties: { plan, region: 'dach' },
+          properties: { plan, region: 'dach', customer_since: since },
           created_at: '2026-05-04T10:00:00Z',
         });
-      for (let i = 0; i < 6; i++) await post(onboarding, 10, 'pro');
-      for (let i = 0; i < 4; i++) await post(onboarding, 2, 'free');
-      for (let i = 0; i < 5; i++) await post(service, 8, 'pro');
+      for (let i = 0; i < 6; i++) await post(onboarding, 10, 'pro', '2025-02-10');
+      for (let i = 0; i < 4; i++) await post(onboarding, 2, 'free', '2025-05-01T08:00:00Z');
+      for (let i = 0; i < 5; i++) await post(service, 8, 'pro', i < 4 ? '2025-03-31' : 'unknown');
       await call(keys.b, 'POST', '/responses', {
         survey_id: (
           await call(keys.b, 'POST', '/surveys', {
@@ -93,6 +93,32 @@ for (const kind of databaseKinds()) {
       expect([compared.body.current.n, compared.body.baseline.n]).toEqual([10, 5]);
       // Another workspace's onboarding response never counts.
       expect((await call(keys.b, 'GET', '/metrics/nps?journey_stage=onboarding')).body.n).toBe(1);
+    });
+
+    it('groups a date attribute into signup cohorts by month, quarter and year', async () => {
+      const quarters = await call(
+        keys.a,
+        'GET',
+        '/metrics/breakdown?by=customer_since&cohort=quarter&min_n=1',
+      );
+      expect(quarters.status).toBe(200);
+      expect(quarters.body.source).toBe('raw');
+      const byValue = Object.fromEntries(quarters.body.segments.map((s: Json) => [s.value, s.n]));
+      expect(byValue).toEqual({ '2025-Q1': 10, '2025-Q2': 4 });
+      // "unknown" is no date: no cohort, counted in without_value (and in every rest).
+      expect(quarters.body.without_value.n).toBe(1);
+      const months = await call(keys.a, 'GET', '/metrics/breakdown?by=customer_since&cohort=month&min_n=1');
+      expect(months.body.segments.map((s: Json) => s.value).sort()).toEqual([
+        '2025-02',
+        '2025-03',
+        '2025-05',
+      ]);
+      const years = await call(keys.a, 'GET', '/metrics/breakdown?by=customer_since&cohort=year&min_n=1');
+      expect(years.body.segments).toHaveLength(1);
+      expect(years.body.segments[0]).toMatchObject({ value: '2025', n: 14 });
+      const builtIn = await call(keys.a, 'GET', '/metrics/breakdown?by=channel&cohort=month');
+      expect(builtIn.status).toBe(400);
+      expect(builtIn.body.error.field).toBe('by');
     });
 
     it('lists the attributes of the responses with counts and values, only of the own workspace', async () => {

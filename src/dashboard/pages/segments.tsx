@@ -39,6 +39,11 @@ const M = defineMessages({
     sort_nps: 'NPS',
     sort_size: 'Number of answers',
     min_n: 'Minimum answers per side',
+    cohort: 'Dates as cohorts',
+    cohort_none: 'Each value',
+    cohort_month: 'By month',
+    cohort_quarter: 'By quarter (e.g. signup cohort)',
+    cohort_year: 'By year',
     total: 'All responses: NPS {nps} ± {margin} from {n} answers.',
     without_value: '{n} answers have no value here (NPS {nps}); they count in every "rest".',
     impact_help:
@@ -87,6 +92,11 @@ const M = defineMessages({
     sort_nps: 'NPS',
     sort_size: 'Anzahl der Antworten',
     min_n: 'Mindestzahl Antworten je Seite',
+    cohort: 'Datum als Kohorte',
+    cohort_none: 'Jeder Wert',
+    cohort_month: 'Nach Monat',
+    cohort_quarter: 'Nach Quartal (z. B. Kundenkohorte)',
+    cohort_year: 'Nach Jahr',
     total: 'Alle Antworten: NPS {nps} ± {margin} aus {n} Antworten.',
     without_value: '{n} Antworten haben hier keinen Wert (NPS {nps}); sie zählen in jedem „Rest“ mit.',
     impact_help:
@@ -149,6 +159,13 @@ export function SegmentsPage(ctx: PageContext) {
   const by = ATTRIBUTE_NAME.test(rawBy.replace(/^attr\./, '')) ? rawBy : DEFAULT_BY;
   const sort = segmentSortOf(q.get('sort'));
   const minN = Math.min(100_000, Math.max(1, Math.floor(Number(q.get('min_n')) || DEFAULT_MIN_N)));
+  // A date attribute (customer_since …) grouped into cohorts by month, quarter or year.
+  const rawCohort = q.get('cohort');
+  const cohort =
+    !(BUILT_IN as readonly string[]).includes(by) &&
+    (rawCohort === 'month' || rawCohort === 'quarter' || rawCohort === 'year')
+      ? rawCohort
+      : undefined;
 
   const [attributes, setAttributes] = useState<string[]>([]);
   const [surveys, setSurveys] = useState<Map<string, string>>(new Map());
@@ -164,12 +181,12 @@ export function SegmentsPage(ctx: PageContext) {
       .catch(() => {});
   }, []);
 
-  const key = JSON.stringify([ctx.filters, by, minN]);
+  const key = JSON.stringify([ctx.filters, by, minN, cohort]);
   useEffect(() => {
     let live = true;
     setFailed(false);
     setData(null);
-    get<Breakdown>('/metrics/breakdown', { ...filterQuery(ctx.filters), by, min_n: minN })
+    get<Breakdown>('/metrics/breakdown', { ...filterQuery(ctx.filters), by, min_n: minN, cohort })
       .then((r) => live && setData(r))
       .catch(() => live && setFailed(true));
     return () => {
@@ -260,6 +277,23 @@ export function SegmentsPage(ctx: PageContext) {
           options={options}
           onChange={(v) => setQuery({ by: v === DEFAULT_BY ? undefined : v })}
         />
+        {!(BUILT_IN as readonly string[]).includes(by) && (
+          <div class="field an-field">
+            <label class="an-label" for="segments-cohort">
+              {m('cohort')}
+            </label>
+            <select
+              id="segments-cohort"
+              value={cohort ?? ''}
+              onChange={(e) => setQuery({ cohort: (e.target as HTMLSelectElement).value || undefined })}
+            >
+              <option value="">{m('cohort_none')}</option>
+              <option value="month">{m('cohort_month')}</option>
+              <option value="quarter">{m('cohort_quarter')}</option>
+              <option value="year">{m('cohort_year')}</option>
+            </select>
+          </div>
+        )}
         <div class="field an-field">
           <label class="an-label" for="segments-sort">
             {m('sort')}

@@ -9,7 +9,12 @@ export type Dimension =
   | { kind: 'channel' }
   | { kind: 'journey_stage' }
   | { kind: 'none' }
-  | { kind: 'attribute'; key: string };
+  | { kind: 'attribute'; key: string }
+  /** A date attribute grouped by its month, quarter or year: signup cohorts (`customer_since`). */
+  | { kind: 'cohort'; key: string; unit: CohortUnit };
+
+export type CohortUnit = 'month' | 'quarter' | 'year';
+const COHORT_FORMAT: Record<CohortUnit, string> = { month: 'YYYY-MM', quarter: 'YYYY-"Q"Q', year: 'YYYY' };
 
 export interface GroupedDistribution {
   key: string | null;
@@ -55,6 +60,8 @@ export function rollupFor(
     filter.q !== undefined
   )
     return null;
+  // Cohorts are computed from the raw date values.
+  if (dimension.kind === 'cohort') return null;
   const attributeKeys = Object.keys(filter.attributes ?? {});
   const dimensionKey = dimension.kind === 'attribute' ? dimension.key : null;
   const keys = new Set([...attributeKeys, ...(dimensionKey ? [dimensionKey] : [])]);
@@ -118,6 +125,8 @@ function keyExpression(dimension: Dimension, alias: string): { select: string; j
       return { select: 'NULL::text', join: '' };
     case 'attribute':
       return { select: `${alias}.value`, join: '' };
+    case 'cohort':
+      throw new Error('cohorts are answered from raw responses only');
   }
 }
 
@@ -209,6 +218,13 @@ async function fromRaw(db: Queryable, workspaceId: string, filter: ResponseFilte
   if (dimension.kind === 'attribute') {
     params.push(dimension.key);
     select = `r.attributes ->> $${params.length}`;
+  } else if (dimension.kind === 'cohort') {
+    // Values that start with a date (2024-03-15, 2024-03-15T10:00:00Z) fall into their period;
+    // anything else has no cohort (like a missing attribute).
+    params.push(dimension.key);
+    const value = `(r.attributes ->> $${params.length})`;
+    select = `CASE WHEN ${value} ~ '^\\d{4}-\\d{2}-\\d{2}' THEN to_char(date_trunc('${dimension.unit}',
+      left(${value}, 10)::date), '${COHORT_FORMAT[dimension.unit]}') END`;
   } else {
     const k = keyExpression(dimension, 'r');
     select = k.select;
@@ -220,7 +236,9 @@ async function fromRaw(db: Queryable, workspaceId: string, filter: ResponseFilte
     params as never,
   );
   // The attribute rollup has no row for a missing attribute; leave those out here too.
-  return dimension.kind === 'attribute' ? rows.filter((r) => r.key !== null) : rows;
+  return dimension.kind === 'attribute' || dimension.kind === 'cohort'
+    ? rows.filter((r) => r.key !== null)
+    : rows;
 }
 
 /** Recomputes the rollups of a workspace from its responses (after changing segment attributes). */

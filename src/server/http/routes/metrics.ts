@@ -179,14 +179,29 @@ export function registerMetricsRoutes(api: ApiRouter, ctx: AppContext): void {
       query: responseFilterQuery.extend({
         by: z.string().regex(/^(attr\.)?[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'a dimension or attribute name'),
         min_n: z.coerce.number().int().min(1).max(100_000).default(30),
+        cohort: z
+          .enum(['month', 'quarter', 'year'])
+          .optional()
+          .describe('Group a date attribute (e.g. customer_since) by its month, quarter or year: cohorts'),
       }),
       responses: { 200: { description: 'Segments, largest first', schema: breakdownSchema } },
     },
     async ({ c, auth, query }) => {
       const workspace = await workspaceOf(auth.workspaceId);
-      const filter = filterFromQuery(query, ['by', 'min_n']);
+      const filter = filterFromQuery(query, ['by', 'min_n', 'cohort']);
       await checkReferences(ctx.db, auth.workspaceId, filter);
-      const dimension = dimensionOf(query.by);
+      let dimension = dimensionOf(query.by);
+      if (query.cohort) {
+        if (dimension.kind !== 'attribute') {
+          throw new ApiError(
+            400,
+            'invalid_request',
+            'by: cohorts group a date attribute, not a built-in dimension',
+            'by',
+          );
+        }
+        dimension = { kind: 'cohort', key: dimension.key, unit: query.cohort };
+      }
       const options = { segmentAttributes: workspace.segment_attributes };
       const { groups, source } = await groupedDistributions(
         ctx.db,
