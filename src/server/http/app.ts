@@ -26,6 +26,7 @@ import { registerImportRoutes } from './routes/imports';
 import { registerInvitationRoutes } from './routes/invitations';
 import { registerMemberRoutes } from './routes/members';
 import { registerMetricsRoutes } from './routes/metrics';
+import { registerPlaybookRoutes } from './routes/playbook';
 import { registerPublishableKeyRoutes } from './routes/publishable-keys';
 import { registerResponseExportRoutes } from './routes/response-export';
 import { registerResponseRateRoutes } from './routes/response-rate';
@@ -120,6 +121,7 @@ export function createApp(deps: AppDeps) {
   registerImportRoutes(api, ctx);
   registerMetricsRoutes(api, ctx);
   registerResponseRateRoutes(api, ctx);
+  registerPlaybookRoutes(api, ctx);
   registerAttributeRoutes(api, ctx);
   registerSuppressionRoutes(api, ctx);
 
