@@ -160,6 +160,32 @@ const VALID_REQUESTS: Record<string, (ids: Ids) => RequestParts> = {
   'GET /metrics/trend': (ids) => ({ query: { survey_id: ids.survey, granularity: 'month' } }),
   'GET /metrics/breakdown': (ids) => ({ query: { survey_id: ids.survey, by: 'plan' } }),
   'GET /metrics/attributes': () => ({}),
+  'GET /playbook': () => ({}),
+  'PUT /playbook': () => ({
+    body: {
+      rules: [
+        {
+          name: 'Detractors',
+          categories: ['detractor'],
+          actions: [{ kind: 'alert_owner' }, { kind: 'open_case', due_hours: 12 }],
+        },
+      ],
+    },
+  }),
+  'DELETE /playbook': () => ({}),
+  'GET /surveys/{id}/playbook': () => ({}),
+  'PUT /surveys/{id}/playbook': () => ({
+    body: {
+      rules: [
+        {
+          name: 'Enterprise',
+          categories: ['passive'],
+          attributes: { all: [{ attribute: 'plan', op: 'eq', value: 'secret-plan-a' }] },
+          actions: [{ kind: 'open_case', due_hours: 48 }],
+        },
+      ],
+    },
+  }),
   'GET /metrics/response-rate': (ids) => ({ query: { survey_id: ids.survey, from: DAY } }),
   'GET /metrics/themes': (ids) => ({ query: { survey_id: ids.survey, min_count: '1', q: 'comment' } }),
   'GET /metrics/accounts': (ids) => ({
