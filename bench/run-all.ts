@@ -1,5 +1,5 @@
 /**
- * Runs the benchmarks in turn; `--only ingest|metrics|import|queue|campaign|autopilot|email|fault|widget|widget-submit|dashboard|metrics-10m` picks one. Other flags go to the
+ * Runs the benchmarks in turn; `--only ingest|metrics|import|queue|campaign|autopilot|email|fault|widget|widget-submit|dashboard|webhooks|metrics-10m` picks one. Other flags go to the
  * benchmark (see each file's header). `metrics-10m` (10,000,000 responses: several minutes and
  * a few GB of disk) runs only when picked with `--only metrics-10m`, never in the default run. PostgreSQL: BENCH_DATABASE_URL, default
  * postgres://postgres@127.0.0.1:5432/postgres (a fresh database is created and dropped per run).
@@ -25,6 +25,7 @@ const BENCHES = [
   'widget',
   'widget-submit',
   'dashboard',
+  'webhooks',
   'metrics-10m',
 ] as const;
 const argv = process.argv.slice(2);
@@ -46,7 +47,8 @@ function runScript(
     | 'fault'
     | 'widget'
     | 'widget-submit'
-    | 'dashboard',
+    | 'dashboard'
+    | 'webhooks',
 ): void {
   const script = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
   const args = argv.filter(
@@ -67,5 +69,6 @@ if (!only || only === 'fault') runScript('fault');
 if (!only || only === 'widget') runScript('widget');
 if (!only || only === 'widget-submit') runScript('widget-submit');
 if (!only || only === 'dashboard') runScript('dashboard');
+if (!only || only === 'webhooks') runScript('webhooks');
 // Only on request: 10,000,000 generated responses take minutes and gigabytes.
 if (only === 'metrics-10m') await runMetrics10mBench(metrics10mOptionsFrom(argv));

@@ -38,6 +38,9 @@ interface Ids {
   publishableKey: string;
   member: string;
   memberInvitation: string;
+  webhook: string;
+  hook: string;
+  webhookDelivery: string;
 }
 
 interface RequestParts {
@@ -198,6 +201,10 @@ const VALID_REQUESTS: Record<string, (ids: Ids) => RequestParts> = {
     query: { survey_id: ids.survey },
     csv: 'score,email,comment\n9,imported-r@example.com,Gut\n',
   }),
+  'POST /imports/delighted': (ids) => ({
+    query: { survey_id: ids.survey },
+    csv: 'Response ID,Date,Score,Comment,Email\n77,2026-01-02 10:00:00 -0800,10,Great,delighted@example.com\n',
+  }),
   'POST /metrics/compare': (ids) => ({
     body: { current: { survey_id: [ids.survey], from: DAY, to: '2026-06-30' } },
   }),
@@ -210,10 +217,27 @@ const VALID_REQUESTS: Record<string, (ids: Ids) => RequestParts> = {
     },
   }),
   'GET /suppressions': () => ({ query: { reason: 'bounced', limit: '10' } }),
+  'GET /webhooks': () => ({}),
+  'POST /webhooks': () => ({
+    body: { url: 'https://hooks.example.com/plaudit', events: ['response.created'], description: 'CRM' },
+  }),
+  'GET /webhooks/{id}': () => ({}),
+  'PATCH /webhooks/{id}': () => ({
+    body: { events: ['response.created', 'response.updated'], active: true },
+  }),
+  'DELETE /webhooks/{id}': () => ({}),
+  'POST /webhooks/{id}/rotate-secret': () => ({}),
+  'GET /webhooks/{id}/deliveries': () => ({ query: { limit: '10', status: 'pending' } }),
+  'POST /webhooks/deliveries/{id}/redeliver': () => ({}),
+  'POST /hooks': () => ({
+    body: { target_url: 'https://hooks.zapier.example/abc', event: 'response.created' },
+  }),
+  'DELETE /hooks/{id}': () => ({}),
 };
 
 /** The resource each `{id}` path refers to. */
 function idFor(route: RegisteredRoute, ids: Ids): string {
+  if (route.spec.path.startsWith('/webhooks/deliveries/')) return ids.webhookDelivery;
   const resource = route.spec.path.split('/')[1];
   const map: Record<string, string> = {
     'api-keys': ids.apiKey,
@@ -228,6 +252,8 @@ function idFor(route: RegisteredRoute, ids: Ids): string {
     responses: ids.response,
     members: ids.member,
     'member-invitations': ids.memberInvitation,
+    webhooks: ids.webhook,
+    hooks: ids.hook,
   };
   const id = map[resource ?? ''];
   if (!id) throw new Error(`no fixture for ${route.spec.path}`);
@@ -340,6 +366,8 @@ const TENANT_TABLES: [table: string, key: string, ignore: string[]][] = [
   ['membership', 'workspace_id', []],
   ['member_invitation', 'workspace_id', []],
   ['user_session', 'workspace_id', ['last_seen_at', 'expires_at']],
+  ['webhook_endpoint', 'workspace_id', []],
+  ['webhook_delivery', 'workspace_id', []],
 ];
 
 /** A digest of everything a workspace owns: equal digests mean nothing was written. */
@@ -469,6 +497,16 @@ for (const kind of databaseKinds()) {
         contact: { email: 'secret-a@example.com' },
         properties: { amount: 'secret-amount-A' },
       });
+      // Before the response: its response.created delivery is the fixture of the delivery routes.
+      const webhook = await post('/webhooks', {
+        url: 'https://secret-hook-a.example.com/in',
+        events: ['response.created'],
+        description: 'secret-webhook-A',
+      });
+      const hook = await post('/hooks', {
+        target_url: 'https://secret-hook-a.example.com/zap',
+        event: 'case.opened',
+      });
       const response = await post('/responses', {
         survey_id: survey.id,
         score: 3,
@@ -497,7 +535,14 @@ for (const kind of databaseKinds()) {
         now: new Date(),
         expires_at: new Date(Date.now() + 86_400_000),
       });
+      const [delivery] = await db.query<{ id: string }>(
+        'SELECT id FROM webhook_delivery WHERE workspace_id = $1 LIMIT 1',
+        [workspaces.a],
+      );
       ids = {
+        webhook: webhook.id,
+        hook: hook.id,
+        webhookDelivery: delivery!.id,
         member: member.id,
         memberInvitation: memberInvitation.id,
         survey: survey.id,
@@ -750,6 +795,8 @@ for (const kind of databaseKinds()) {
         'secret-amount-A',
         'secret-member-a@example.com',
         'secret-invitee-a@example.com',
+        'secret-hook-a.example.com',
+        'secret-webhook-A',
         workspaces.a,
       ];
       for (const route of routes) {

@@ -11,11 +11,13 @@ import { startProgressBar } from '../progress';
 
 const USAGE = `Usage: plaudit import contacts <file.csv> [options]
        plaudit import responses <file.csv> [--survey ID] [options]
+       plaudit import delighted <file.csv> [--survey ID] [options]
 
 Sends a CSV file (UTF-8, delimiter , ; or tab) to the running Plaudit server.
 
 Options:
-      --survey <id>       survey of every response (else the file needs a survey_id column)
+      --survey <id>       survey of every response (else the file needs a survey_id column;
+                          delighted: default the oldest active survey)
       --partial           import the good rows even when some are rejected
                           (default: all or nothing)
       --dry-run           only check the file; write nothing
@@ -44,7 +46,7 @@ function summaryOf(file: string, kind: string, r: ImportResult): string {
   const { inserted, updated, unchanged } = r.imported;
   const parts = [`${count(inserted)} new`];
   if (kind === 'contacts') parts.push(`${count(updated)} updated`);
-  if (unchanged > 0 || kind === 'responses') parts.push(`${count(unchanged)} already imported`);
+  if (unchanged > 0 || kind !== 'contacts') parts.push(`${count(unchanged)} already imported`);
   lines.push(
     `${file}: ${count(r.rows_read)} rows read, ${count(r.valid)} valid, ${count(r.skipped)} rejected`,
   );
@@ -87,8 +89,8 @@ export async function runImportCommand(args: string[], io: CliIo): Promise<numbe
     }
     if (positionals.length !== 2) throw new UsageError('expected what to import and one file');
     [kind, file] = positionals as [string, string];
-    if (kind !== 'contacts' && kind !== 'responses') {
-      throw new UsageError(`cannot import ${JSON.stringify(kind)}: contacts or responses`);
+    if (kind !== 'contacts' && kind !== 'responses' && kind !== 'delighted') {
+      throw new UsageError(`cannot import ${JSON.stringify(kind)}: contacts, responses or delighted`);
     }
     if (kind === 'contacts' && values.survey) throw new UsageError('--survey is for responses');
     query = new URLSearchParams();

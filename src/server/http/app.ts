@@ -21,6 +21,7 @@ import { registerAuthRoutes } from './routes/auth';
 import { registerAutopilotRoutes } from './routes/autopilots';
 import { registerCampaignRoutes } from './routes/campaigns';
 import { registerContactRoutes } from './routes/contacts';
+import { registerDelightedRoutes } from './routes/delighted';
 import { registerEventRoutes } from './routes/events';
 import { registerImportRoutes } from './routes/imports';
 import { registerInvitationRoutes } from './routes/invitations';
@@ -34,6 +35,7 @@ import { registerResponseRoutes } from './routes/responses';
 import { registerSuppressionRoutes } from './routes/suppressions';
 import { registerSurveyPreviewRoutes } from './routes/survey-preview';
 import { registerSurveyRoutes } from './routes/surveys';
+import { registerWebhookRoutes } from './routes/webhooks';
 import { registerWorkspaceRoutes } from './routes/workspace';
 
 export interface AppDeps {
@@ -124,7 +126,10 @@ export function createApp(deps: AppDeps) {
   registerPlaybookRoutes(api, ctx);
   registerAttributeRoutes(api, ctx);
   registerSuppressionRoutes(api, ctx);
+  registerWebhookRoutes(api, ctx);
 
+  // Delighted-compatible API (/delighted/v1): its own formats, outside the OpenAPI router.
+  registerDelightedRoutes(app, ctx);
   registerSurveyPageRoutes(app, ctx);
   registerUnsubscribeRoutes(app, ctx);
   registerOpenPixelRoutes(app, ctx);

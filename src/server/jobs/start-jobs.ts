@@ -5,6 +5,8 @@
  */
 import type { Mailer } from '../channels/email/mailer';
 import type { Database } from '../db/port';
+import { webhookDeliveryHandler } from '../webhooks/deliver';
+import { WEBHOOK_QUEUE } from '../webhooks/emit';
 import { AUTOPILOT_TICK_QUEUE, autopilotTickHandler } from './autopilot-tick';
 import { EXPAND_CAMPAIGN_QUEUE, expandCampaignHandler } from './expand-campaign';
 import { SEND_INVITATION_QUEUE, sendInvitationHandler } from './send-invitation';
@@ -33,6 +35,7 @@ export function jobHandlers(deps: JobDeps): Record<string, JobHandler> {
       mailer: deps.mailer,
       clock,
     }),
+    [WEBHOOK_QUEUE]: webhookDeliveryHandler({ clock }),
   };
 }
 

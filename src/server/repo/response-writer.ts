@@ -1,5 +1,22 @@
-import type { Database } from '../db/port';
+import type { Database, Queryable } from '../db/port';
+import { emitResponsesCreated } from '../webhooks/response-events';
 import { type InsertedResponse, insertResponses, type NewResponse } from './responses';
+
+/**
+ * Stores a batch and, in the same transaction, the `response.created` webhook deliveries of the
+ * responses that are new: a committed response always has its deliveries (none lost), and a
+ * batch without subscribed endpoints costs one indexed query more.
+ */
+function insertAndEmit(db: Database, items: readonly NewResponse[]): Promise<InsertedResponse[]> {
+  return db.transaction(async (tx: Queryable) => {
+    const results = await insertResponses(tx, items);
+    await emitResponsesCreated(
+      tx,
+      results.flatMap((r, i) => (r.inserted ? [{ workspaceId: items[i]!.workspace_id, id: r.id }] : [])),
+    );
+    return results;
+  });
+}
 
 interface Pending {
   item: NewResponse;
@@ -82,7 +99,7 @@ export class ResponseWriter {
 
   private async write(batch: Pending[]): Promise<void> {
     try {
-      const results = await insertResponses(
+      const results = await insertAndEmit(
         this.db,
         batch.map((p) => p.item),
       );
@@ -95,7 +112,7 @@ export class ResponseWriter {
       // One bad item must not fail its neighbours: write them one by one to isolate it.
       for (const p of batch) {
         try {
-          const [result] = await insertResponses(this.db, [p.item]);
+          const [result] = await insertAndEmit(this.db, [p.item]);
           p.resolve(result!);
         } catch (itemError) {
           p.reject(itemError);

@@ -1,5 +1,6 @@
 import { type Category, categoryOf, scoreRangeOf } from '../../core/nps';
 import type { Queryable } from '../db/port';
+import { emitEvent } from '../webhooks/emit';
 import type { Attributes } from './contacts';
 
 export interface ResponseRow {
@@ -344,7 +345,14 @@ export async function updateResponse(
   );
   const after = rows[0]!;
   if (after.score !== before.score) await moveRollupCount(tx, before, after.score);
+  await emitEvent(tx, workspaceId, 'response.updated', { response: toApiResponse(after) });
   return after;
+}
+
+/** The responses with these ids (any workspace; the caller knows them), in no particular order. */
+export async function getResponsesByIds(db: Queryable, ids: readonly string[]): Promise<ResponseRow[]> {
+  if (ids.length === 0) return [];
+  return db.query<ResponseRow>(`SELECT ${COLUMNS} FROM response WHERE id = ANY($1::uuid[])`, [ids]);
 }
 
 async function moveRollupCount(tx: Queryable, row: ResponseRow, newScore: number): Promise<void> {

@@ -15,6 +15,7 @@ import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppContext } from '../../http/app';
 import { findUnsubscribeTarget, type UnsubscribeTarget, unsubscribeContact } from '../../repo/suppressions';
+import { emitEvent } from '../../webhooks/emit';
 import { clientIpOf } from '../link/client-ip';
 import { pickLocale } from '../link/pick-locale';
 import { publicRateLimiter, rateLimitKeyOf, type SlidingWindowRateLimiter } from '../link/rate-limiter';
@@ -68,13 +69,17 @@ export function registerUnsubscribeRoutes(
     const target = await findTarget(ctx, token);
     if (!target) return page(c, 'not-found', undefined, 404);
     const fromPage = await isPageForm(c);
-    await unsubscribeContact(
-      ctx.db,
-      target.workspace_id,
-      target.contact_id,
-      { source: fromPage ? 'page' : 'one-click' },
-      ctx.clock(),
-    );
+    const source = fromPage ? 'page' : 'one-click';
+    await ctx.db.transaction(async (tx) => {
+      await unsubscribeContact(tx, target.workspace_id, target.contact_id, { source }, ctx.clock());
+      // Only the first unsubscription is an event (a repeated POST changes nothing).
+      if (target.unsubscribed_at === null)
+        await emitEvent(tx, target.workspace_id, 'contact.unsubscribed', {
+          contact: { id: target.contact_id, email: target.email },
+          source,
+          unsubscribed_at: ctx.clock().toISOString(),
+        });
+    });
     if (fromPage) {
       // The page's form: 303 to the page, which now says "unsubscribed"; a reload posts nothing.
       noStore(c);

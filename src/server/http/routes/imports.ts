@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { contactImporter } from '../../import/contact-import';
 import { type ImportResult, runCsvImport } from '../../import/csv-import';
+import { delightedImporter } from '../../import/delighted-import';
 import { responseImporter } from '../../import/response-import';
+import { defaultSurveyId } from '../../repo/delighted';
 import { getWorkspace } from '../../repo/workspaces';
 import type { ApiRouter, RouteInput } from '../api-router';
 import { type AppContext, CSV_BODY_LIMIT } from '../app';
@@ -131,6 +133,52 @@ export function registerImportRoutes(api: ApiRouter, ctx: AppContext): void {
           workspaceId: workspace.id,
           timeZone: workspace.time_zone,
           surveyId: input.query.survey_id,
+          now: ctx.clock,
+        }),
+        options(input.query),
+      );
+      return respond(input, result);
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/imports/delighted',
+      summary:
+        "Import Delighted's CSV export of responses (Response ID, Date, Score, Comment, Email, Name, Tags, Notes; other columns become properties) into survey_id, default: the oldest active survey",
+      tag: 'Imports',
+      query: importQuery.extend({ survey_id: uuid.optional() }),
+      body: z.string(),
+      bodyType: 'csv',
+      responses: {
+        200: { description: resultDescription, schema: importResultSchema },
+        422: {
+          description: 'Atomic import refused: the row errors, nothing written',
+          schema: importRefusedSchema,
+        },
+      },
+    },
+    async (input) => {
+      const body = csvBody(input);
+      const workspace = await getWorkspace(ctx.db, input.auth.workspaceId);
+      if (!workspace) throw notFound('Workspace');
+      const surveyId = input.query.survey_id ?? (await defaultSurveyId(ctx.db, workspace.id));
+      if (!surveyId) {
+        throw new ApiError(
+          422,
+          'unknown_reference',
+          'survey_id: the workspace has no active survey',
+          'survey_id',
+        );
+      }
+      const result = await runCsvImport(
+        ctx.db,
+        body,
+        delightedImporter({
+          workspaceId: workspace.id,
+          timeZone: workspace.time_zone,
+          surveyId,
           now: ctx.clock,
         }),
         options(input.query),
