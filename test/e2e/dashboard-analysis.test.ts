@@ -148,6 +148,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard analysis pages in Chromium', (
     // A too-high minimum marks every segment "too few answers", never significant.
     await page.getByLabel('Minimum answers per side').fill('100000');
     await page.getByLabel('Minimum answers per side').press('Enter');
+    await page.getByLabel('Minimum answers per side').blur();
     await expect.poll(() => search(page).get('min_n')).toBe('100000');
     await expect
       .poll(async () => (await page.getByTestId('segment-verdict').allTextContents()).join('|'))
@@ -321,8 +322,11 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard analysis pages in Chromium', (
     // By team, with a minimum high enough to leave some unranked: URL, reload, same view.
     await page.getByLabel('Rank by').selectOption('team');
     await expect.poll(() => search(page).get('by')).toBe('team');
+    // Let the page settle on the new ranking before typing into its form (it re-renders).
+    await page.waitForLoadState('networkidle');
     await page.getByLabel('Minimum answers to be ranked').fill('1000');
     await page.getByLabel('Minimum answers to be ranked').press('Enter');
+    await page.getByLabel('Minimum answers to be ranked').blur();
     await expect.poll(() => search(page).get('min_n')).toBe('1000');
     await page.reload();
     await rows.first().waitFor();
