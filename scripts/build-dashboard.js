@@ -3,11 +3,12 @@
 // script or style (the dashboard's Content-Security-Policy allows only 'self'). Prints the sizes;
 // fails when the bundle takes in anything but src/dashboard/ and preact.
 // Usage: node scripts/build-dashboard.js [--if-stale]
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { newestSource } from './build-widget.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const OUTDIR = 'dist/dashboard';
@@ -44,19 +45,15 @@ const allowed = (p) => {
   return f.startsWith('src/dashboard/') || f.startsWith('node_modules/preact/');
 };
 
-const newest = (dir) =>
-  Math.max(
-    ...readdirSync(dir, { withFileTypes: true }).map((e) =>
-      e.isDirectory() ? newest(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs,
-    ),
-  );
-
 function isStale() {
   try {
     const built = statSync(path.join(ROOT, OUTDIR, 'index.html')).mtimeMs;
     return (
       built <
-      Math.max(newest(path.join(ROOT, 'src/dashboard')), statSync(fileURLToPath(import.meta.url)).mtimeMs)
+      Math.max(
+        newestSource(path.join(ROOT, 'src/dashboard')),
+        statSync(fileURLToPath(import.meta.url)).mtimeMs,
+      )
     );
   } catch {
     return true;

@@ -41,7 +41,8 @@ export const gzipSize = (code) => gzipSync(code, { level: 9 }).length;
 export const foreignInputs = (metafile) =>
   Object.keys(metafile.inputs).filter((p) => !p.replaceAll('\\', '/').startsWith('src/widget/'));
 
-const newestSource = (dir) =>
+/** The newest modification time of any file below `dir` (the bundles rebuild when a source is newer). */
+export const newestSource = (dir) =>
   Math.max(
     ...readdirSync(dir, { withFileTypes: true }).map((e) =>
       e.isDirectory() ? newestSource(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs,

@@ -4,9 +4,10 @@
  * Over HTTPS it is Secure and carries the `__Host-` prefix, which browsers only accept from a
  * secure origin without a Domain attribute, so no sibling subdomain can set or shadow it.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { hashSecret } from '../repo/api-keys';
 
 const NAME = 'plaudit_session';
 
@@ -20,10 +21,8 @@ export function newSessionToken(): SessionToken {
   return { token, hash: hashToken(token) };
 }
 
-/** SHA-256 hex: tokens are 256 random bits, so a fast hash is enough (as for API keys). */
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
+/** SHA-256 hex, as for API keys: tokens are 256 random bits, so a fast hash is enough. */
+export const hashToken = hashSecret;
 
 export const newCsrfToken = (): string => randomBytes(24).toString('base64url');
 

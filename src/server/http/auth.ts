@@ -116,7 +116,7 @@ export class SessionAuthenticator {
     const token = readSessionCookie(c, this.publicUrl);
     if (!token) return undefined;
     const now = this.clock();
-    const session = await findSession(this.db, hashToken(token), now);
+    const session = await findSession(this.db, { token_hash: hashToken(token) }, now);
     if (session && now.getTime() - new Date(session.last_seen_at).getTime() > TOUCH_EVERY_MS) {
       const expires = new Date(now.getTime() + this.sessionDays * 86_400_000);
       await touchSession(this.db, session.id, now, expires);

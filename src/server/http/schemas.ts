@@ -32,7 +32,7 @@ export const attributesSchema = z
 export const emailSchema = z.email({ message: 'must be an email address' }).max(320);
 
 /** A comma-separated or repeated query parameter. */
-function listOf<O>(item: z.ZodType<O, string>) {
+export function listOf<O>(item: z.ZodType<O, string>) {
   return z
     .union([z.string(), z.array(z.string())])
     .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).filter((s) => s !== ''))

@@ -19,19 +19,6 @@ export async function setWorkspacePlaybook(db: Queryable, workspaceId: string, p
   ]);
 }
 
-/** The survey's own playbook; undefined when the survey is not in the workspace. */
-export async function getSurveyPlaybook(
-  db: Queryable,
-  workspaceId: string,
-  surveyId: string,
-): Promise<Playbook | null | undefined> {
-  const rows = await db.query<{ playbook: unknown }>(
-    'SELECT playbook FROM survey WHERE workspace_id = $1 AND id = $2',
-    [workspaceId, surveyId],
-  );
-  return rows[0] ? parse(rows[0].playbook) : undefined;
-}
-
 export async function setSurveyPlaybook(
   db: Queryable,
   workspaceId: string,
@@ -45,17 +32,27 @@ export async function setSurveyPlaybook(
   return rows.length > 0;
 }
 
-/** The playbook that applies to a survey's responses: its own, else the workspace's, else the default. */
-export async function effectivePlaybook(
+/** A survey's own playbook and its workspace's (either null); undefined when no such survey. */
+export async function playbookLayers(
   db: Queryable,
   workspaceId: string,
   surveyId: string,
-): Promise<Playbook> {
+): Promise<{ survey: Playbook | null; workspace: Playbook | null } | undefined> {
   const rows = await db.query<{ own: unknown; workspace: unknown }>(
     `SELECT s.playbook AS own, w.playbook AS workspace FROM survey s JOIN workspace w ON w.id = s.workspace_id
      WHERE s.workspace_id = $1 AND s.id = $2`,
     [workspaceId, surveyId],
   );
   const row = rows[0];
-  return parse(row?.own) ?? parse(row?.workspace) ?? DEFAULT_PLAYBOOK;
+  return row ? { survey: parse(row.own), workspace: parse(row.workspace) } : undefined;
+}
+
+/** The playbook that applies to a survey's responses: its own, else the workspace's, else the default. */
+export async function effectivePlaybook(
+  db: Queryable,
+  workspaceId: string,
+  surveyId: string,
+): Promise<Playbook> {
+  const layers = await playbookLayers(db, workspaceId, surveyId);
+  return layers?.survey ?? layers?.workspace ?? DEFAULT_PLAYBOOK;
 }

@@ -206,20 +206,21 @@ export async function createSession(
   return rows[0]!.id;
 }
 
-/** The session of a token hash with the user's current role in its workspace; none when expired or no member. */
+/** The session (by its token's hash, or by id) with the user's current role in its workspace; none when expired or no member. */
 export async function findSession(
   db: Queryable,
-  tokenHash: string,
+  by: { token_hash: string } | { id: string },
   now: Date,
 ): Promise<ActiveSession | undefined> {
+  const [column, value] = 'id' in by ? ['s.id', by.id] : ['s.token_hash', by.token_hash];
   const rows = await db.query<ActiveSession>(
     `SELECT s.id, s.user_id, s.workspace_id, s.csrf_token, m.role, u.email, u.name, u.locale,
             s.last_seen_at, s.expires_at
      FROM user_session s
      JOIN app_user u ON u.id = s.user_id
      JOIN membership m ON m.workspace_id = s.workspace_id AND m.user_id = s.user_id
-     WHERE s.token_hash = $1 AND s.expires_at > $2`,
-    [tokenHash, now],
+     WHERE ${column} = $1 AND s.expires_at > $2`,
+    [value, now],
   );
   return rows[0];
 }

@@ -38,10 +38,7 @@ export class SlidingWindowRateLimiter {
   hit(client: string): RateLimitResult {
     const { limit, windowMs } = this.options;
     const now = this.options.clock().getTime();
-    this.roll(now);
-    const elapsed = (now - this.windowStart) / windowMs;
-    const estimate = (this.previous.get(client) ?? 0) * (1 - elapsed) + (this.current.get(client) ?? 0);
-    if (estimate + 1 > limit) {
+    if (this.estimate(client, now) + 1 > limit) {
       return {
         allowed: false,
         retryAfterSeconds: Math.max(1, Math.ceil((this.windowStart + windowMs - now) / 1000)),
@@ -53,11 +50,14 @@ export class SlidingWindowRateLimiter {
 
   /** Whether one more request of `client` would be allowed, without counting it (failed sign-ins). */
   wouldAllow(client: string): boolean {
-    const now = this.options.clock().getTime();
+    return this.estimate(client, this.options.clock().getTime()) + 1 <= this.options.limit;
+  }
+
+  /** Requests of `client` in the sliding window ending `now` (the previous window weighted by overlap). */
+  private estimate(client: string, now: number): number {
     this.roll(now);
     const elapsed = (now - this.windowStart) / this.options.windowMs;
-    const estimate = (this.previous.get(client) ?? 0) * (1 - elapsed) + (this.current.get(client) ?? 0);
-    return estimate + 1 <= this.options.limit;
+    return (this.previous.get(client) ?? 0) * (1 - elapsed) + (this.current.get(client) ?? 0);
   }
 
   /** Number of clients tracked (for tests of the memory bound). */

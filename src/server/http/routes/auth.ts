@@ -23,6 +23,7 @@ import { clientIpOf } from '../../channels/link/client-ip';
 import { rateLimitKeyOf, SlidingWindowRateLimiter } from '../../channels/link/rate-limiter';
 import type { Queryable } from '../../db/port';
 import {
+  type ActiveSession,
   addMembership,
   countUsers,
   createSession,
@@ -108,7 +109,7 @@ export function registerAuthRoutes(api: ApiRouter, ctx: AppContext): void {
     const now = ctx.clock();
     const { token, hash } = newSessionToken();
     const expires = new Date(now.getTime() + ctx.config.sessionDays * DAY_MS);
-    await createSession(db, {
+    const id = await createSession(db, {
       token_hash: hash,
       user_id: userId,
       workspace_id: workspaceId,
@@ -117,12 +118,17 @@ export function registerAuthRoutes(api: ApiRouter, ctx: AppContext): void {
       expires_at: expires,
     });
     writeSessionCookie(c, ctx.config.publicUrl, token, ctx.config.sessionDays * 86_400);
-    return { hash, status };
+    return { id, status };
   };
 
-  const sessionJson = async (tokenHash: string) => {
-    const session = await findSession(ctx.db, tokenHash, ctx.clock());
+  /** A session read again by id (after it was started or changed in this request). */
+  const reread = async (by: { id: string }) => {
+    const session = await findSession(ctx.db, by, ctx.clock());
     if (!session) throw new ApiError(401, 'unauthorized', 'The session has ended; sign in again', null);
+    return session;
+  };
+
+  const sessionJson = async (session: ActiveSession) => {
     const workspace = await getWorkspace(ctx.db, session.workspace_id);
     return {
       user: { id: session.user_id, email: session.email, name: session.name, locale: session.locale },
@@ -212,7 +218,7 @@ export function registerAuthRoutes(api: ApiRouter, ctx: AppContext): void {
         await addMembership(tx, workspaceId, user.id, 'owner');
         return startSession(c, tx, user.id, workspaceId, 201);
       });
-      return c.json(await sessionJson(started.hash), 201);
+      return c.json(await sessionJson(await reread({ id: started.id })), 201);
     },
   );
 
@@ -264,7 +270,7 @@ export function registerAuthRoutes(api: ApiRouter, ctx: AppContext): void {
         );
       }
       const started = await startSession(c, ctx.db, user.id, chosen.workspace_id, 200);
-      return c.json(await sessionJson(started.hash));
+      return c.json(await sessionJson(await reread({ id: started.id })));
     },
   );
 
@@ -278,8 +284,7 @@ export function registerAuthRoutes(api: ApiRouter, ctx: AppContext): void {
     },
     async ({ c, auth }) => {
       const session = requireSession(auth);
-      const json = await sessionJson(await tokenHashOf(ctx, session.id));
-      return c.json(json);
+      return c.json(await sessionJson(session));
     },
   );
 
@@ -334,7 +339,7 @@ export function registerAuthRoutes(api: ApiRouter, ctx: AppContext): void {
         throw new ApiError(404, 'not_found', 'You are not a member of that workspace', 'workspace_id');
       }
       await switchSessionWorkspace(ctx.db, session.id, body.workspace_id);
-      return c.json(await sessionJson(await tokenHashOf(ctx, session.id)));
+      return c.json(await sessionJson(await reread({ id: session.id })));
     },
   );
 
@@ -383,7 +388,7 @@ export function registerAuthRoutes(api: ApiRouter, ctx: AppContext): void {
           ]);
         }
       });
-      return c.json(await sessionJson(await tokenHashOf(ctx, session.id)));
+      return c.json(await sessionJson(await reread({ id: session.id })));
     },
   );
 
@@ -483,7 +488,7 @@ export function registerAuthRoutes(api: ApiRouter, ctx: AppContext): void {
         await markInvitationAccepted(tx, invitation.id, now);
         return startSession(c, tx, user.id, invitation.workspace_id, 200);
       });
-      return c.json(await sessionJson(started.hash));
+      return c.json(await sessionJson(await reread({ id: started.id })));
     },
   );
 }
@@ -495,13 +500,4 @@ function invitationGone(): ApiError {
     'The invitation link is unknown, used, revoked or expired',
     'token',
   );
-}
-
-async function tokenHashOf(ctx: AppContext, sessionId: string): Promise<string> {
-  const rows = await ctx.db.query<{ token_hash: string }>(
-    'SELECT token_hash FROM user_session WHERE id = $1',
-    [sessionId],
-  );
-  if (!rows[0]) throw new ApiError(401, 'unauthorized', 'The session has ended; sign in again', null);
-  return rows[0].token_hash;
 }

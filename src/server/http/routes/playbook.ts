@@ -5,9 +5,8 @@
 import { z } from 'zod';
 import { DEFAULT_PLAYBOOK, type Playbook, validatePlaybook } from '../../../core/playbook';
 import {
-  effectivePlaybook,
-  getSurveyPlaybook,
   getWorkspacePlaybook,
+  playbookLayers,
   setSurveyPlaybook,
   setWorkspacePlaybook,
 } from '../../repo/playbooks';
@@ -31,6 +30,13 @@ function checked(body: unknown): Playbook {
   throw new ApiError(400, 'invalid_request', `${field}: ${first.message}`, field);
 }
 
+/** The playbook that applies, and where it comes from. */
+function applying(layers: { survey: Playbook | null; workspace: Playbook | null }) {
+  if (layers.survey) return { playbook: layers.survey, source: 'survey' as const };
+  if (layers.workspace) return { playbook: layers.workspace, source: 'workspace' as const };
+  return { playbook: DEFAULT_PLAYBOOK, source: 'default' as const };
+}
+
 export function registerPlaybookRoutes(api: ApiRouter, ctx: AppContext): void {
   api.route(
     {
@@ -41,8 +47,9 @@ export function registerPlaybookRoutes(api: ApiRouter, ctx: AppContext): void {
       responses: { 200: { description: 'The playbook', schema: answerSchema } },
     },
     async ({ c, auth }) => {
-      const own = await getWorkspacePlaybook(ctx.db, auth.workspaceId);
-      return c.json({ playbook: own ?? DEFAULT_PLAYBOOK, source: own ? 'workspace' : 'default' });
+      return c.json(
+        applying({ survey: null, workspace: await getWorkspacePlaybook(ctx.db, auth.workspaceId) }),
+      );
     },
   );
 
@@ -87,14 +94,9 @@ export function registerPlaybookRoutes(api: ApiRouter, ctx: AppContext): void {
       responses: { 200: { description: 'The playbook', schema: answerSchema } },
     },
     async ({ c, auth, params }) => {
-      const own = await getSurveyPlaybook(ctx.db, auth.workspaceId, params.id);
-      if (own === undefined) throw notFound('Survey', 'id');
-      if (own) return c.json({ playbook: own, source: 'survey' as const });
-      const workspace = await getWorkspacePlaybook(ctx.db, auth.workspaceId);
-      return c.json({
-        playbook: await effectivePlaybook(ctx.db, auth.workspaceId, params.id),
-        source: workspace ? ('workspace' as const) : ('default' as const),
-      });
+      const layers = await playbookLayers(ctx.db, auth.workspaceId, params.id);
+      if (!layers) throw notFound('Survey', 'id');
+      return c.json(applying(layers));
     },
   );
 

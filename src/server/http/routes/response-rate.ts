@@ -4,10 +4,7 @@ import type { ApiRouter } from '../api-router';
 import type { AppContext } from '../app';
 import { checkReferences } from '../check-references';
 import { ApiError } from '../errors';
-import { daySchema, uuid } from '../schemas';
-
-const listOf = <T extends z.ZodType>(item: T) =>
-  z.union([item, z.array(item)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.infer<T>[]);
+import { daySchema, listOf, uuid } from '../schemas';
 
 export function registerResponseRateRoutes(api: ApiRouter, ctx: AppContext): void {
   api.route(
