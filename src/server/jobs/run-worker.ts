@@ -18,7 +18,7 @@ export async function runWorker(config: Config, log: (line: string) => void = co
   });
   await migrate(db);
   const mailer = createMailer(config);
-  const worker = startJobs({ db, publicUrl: config.publicUrl, mailer }, { ...config.jobs });
+  const worker = startJobs({ db, publicUrl: config.publicUrl, mailer }, { ...config.jobs, schedules: true });
   log(`Plaudit job worker ${worker.id} is running (PostgreSQL). ${describeMailTransport(config)}`);
   await new Promise<void>((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());

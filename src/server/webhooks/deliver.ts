@@ -10,7 +10,8 @@
  *   gave_up) as a new job with seq + 1, in the transaction that records the failure. The queue's own
  *   retries only cover errors of the handler itself (the database unreachable).
  * - 410 Gone disables the endpoint at once; a streak of failures (core/webhooks.ts `disableReason`)
- *   too. Disabling writes `disabled_reason` (shown by the API) and a log line; the deliveries still
+ *   too. Disabling writes `disabled_reason` (shown by the API), a log line and, in the same
+ *   transaction, an `endpoint_disabled` alert (email and Slack, alerts/alert-jobs.ts); the deliveries still
  *   scheduled for it end as gave_up when their job runs.
  * - At least once: a worker that dies after the POST and before recording it sends the same
  *   delivery again (same `Plaudit-Delivery` id, for the receiver to drop the repeat). A job whose
@@ -26,6 +27,7 @@ import {
   SIGNATURE_HEADER,
   signatureHeader,
 } from '../../core/webhooks';
+import { endpointDisabledAlertJob } from '../alerts/alert-jobs';
 import type { Queryable } from '../db/port';
 import { enqueue } from '../jobs/queue';
 import type { JobHandler } from '../jobs/worker';
@@ -39,7 +41,7 @@ export interface WebhookDeliveryDeps {
   /** Jitter of the retry delays; tests pass a constant. */
   readonly random?: () => number;
   readonly timeoutMs?: number;
-  /** Where the alert of a disabled endpoint goes (no alert channel exists yet). Default console.error. */
+  /** Where the log line of a disabled endpoint goes (its alert is a `send-alert` job). Default console.error. */
   readonly log?: (line: string) => void;
 }
 
@@ -141,6 +143,12 @@ async function recordFailure(
     );
     log(
       `Webhook endpoint ${target.endpoint_id} (workspace ${target.workspace_id}, ${target.url}) disabled: ${reason}`,
+    );
+    // The alert (email and Slack) is written with the disabling: neither exists without the other.
+    await enqueue(
+      tx,
+      endpointDisabledAlertJob(target.workspace_id, { id: target.endpoint_id, url: target.url, reason }, now),
+      { now },
     );
   }
   const disabled = reason !== null || (streak?.disabled_at ?? null) !== null;
