@@ -32,6 +32,8 @@ export interface InvitationToEmail {
   survey_status: 'active' | 'archived';
   /** The workspace's open tracking: the email carries the pixel. */
   track_opens: boolean;
+  /** A recovery survey's "you told us, we did" message (routes/cases.ts). */
+  follow_up_message: string | null;
 }
 
 /** The invitation with its survey, contact and workspace, in one query. */
@@ -41,7 +43,7 @@ export async function loadInvitationToEmail(
 ): Promise<InvitationToEmail | undefined> {
   const rows = await db.query<InvitationToEmail>(
     `SELECT i.id, i.workspace_id, i.token, i.status, i.expires_at, i.answered_at, i.reminder_plan,
-            i.message_id, i.sent_at, i.reminders_sent,
+            i.message_id, i.sent_at, i.reminders_sent, i.follow_up_message,
             c.id AS contact_id, c.email, c.name, c.locale, c.unsubscribed_at,
             s.product_name, s.brand_color, s.logo_url, s.default_locale, s.texts, s.status AS survey_status,
             w.track_opens
@@ -75,5 +77,6 @@ export function composeInvitationEmail(
     },
     reminder: reminder === undefined ? undefined : { number: reminder },
     trackOpens: invitation.track_opens,
+    followUpMessage: invitation.follow_up_message,
   });
 }

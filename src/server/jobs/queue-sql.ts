@@ -71,6 +71,23 @@ export function claimJobs(): string {
     RETURNING job.*`;
 }
 
+/**
+ * $1 queue, $2 now, $3 limit. Finishes up to $3 due, queued jobs of the queue that no one holds and
+ * returns their payloads: a handler takes over their work in its own transaction (`takeQueued`).
+ */
+export function takeQueuedJobs(): string {
+  return `WITH taken AS (
+      SELECT id FROM job
+      WHERE state = 'queued' AND queue = $1 AND run_at <= $2::timestamptz
+      ORDER BY run_at, id
+      LIMIT $3
+      FOR UPDATE SKIP LOCKED
+    )
+    UPDATE job SET state = 'done', finished_at = $2::timestamptz
+    FROM taken WHERE job.id = taken.id
+    RETURNING job.payload`;
+}
+
 /** $1 id, $2 worker, $3 attempt, $4 now. Returns the id when the worker still owned the attempt. */
 export function completeJob(): string {
   return `UPDATE job SET state = 'done', finished_at = $4::timestamptz, locked_by = NULL, locked_until = NULL

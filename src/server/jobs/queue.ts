@@ -219,6 +219,22 @@ export interface Attempt {
  * Marks the attempt done. False when the worker no longer owns it (its lease ran out and the job
  * was recovered): the job will run again, and the handler's effect must tolerate that.
  */
+/**
+ * Coalescing: finishes up to `limit` due, queued jobs of `queue` that no worker holds and returns
+ * their payloads, for a handler that does their work together with its own (one transaction
+ * instead of many small ones when a queue gets a job per request). Call it IN the transaction
+ * that does the work: if that rolls back, the jobs are queued again, untouched.
+ */
+export async function takeQueued<P extends JobPayload = JobPayload>(
+  tx: Queryable,
+  queue: string,
+  limit: number,
+  now: Date,
+): Promise<P[]> {
+  const rows = await tx.query<{ payload: P }>(sql.takeQueuedJobs(), [queue, now, limit]);
+  return rows.map((r) => r.payload);
+}
+
 export async function complete(db: Queryable, job: Attempt, workerId: string, now: Date): Promise<boolean> {
   const rows = await db.query(sql.completeJob(), [job.id, workerId, job.attempts, now]);
   return rows.length > 0;

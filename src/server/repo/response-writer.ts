@@ -1,18 +1,26 @@
 import type { Database, Queryable } from '../db/port';
+import { enqueuePlaybookRun } from '../loop/run-playbook';
 import { emitResponsesCreated } from '../webhooks/response-events';
 import { type InsertedResponse, insertResponses, type NewResponse } from './responses';
 
 /**
  * Stores a batch and, in the same transaction, the `response.created` webhook deliveries of the
- * responses that are new: a committed response always has its deliveries (none lost), and a
- * batch without subscribed endpoints costs one indexed query more.
+ * responses that are new and ONE `run-playbook` job for them: a committed response always has its
+ * deliveries and its playbook run (none lost). A batch without subscribed endpoints costs one
+ * indexed query and one job row more.
  */
 function insertAndEmit(db: Database, items: readonly NewResponse[]): Promise<InsertedResponse[]> {
   return db.transaction(async (tx: Queryable) => {
     const results = await insertResponses(tx, items);
-    await emitResponsesCreated(
+    const created = results.flatMap((r, i) =>
+      r.inserted ? [{ workspaceId: items[i]!.workspace_id, id: r.id }] : [],
+    );
+    const now = new Date();
+    await emitResponsesCreated(tx, created, now);
+    await enqueuePlaybookRun(
       tx,
-      results.flatMap((r, i) => (r.inserted ? [{ workspaceId: items[i]!.workspace_id, id: r.id }] : [])),
+      created.map((c) => c.id),
+      now,
     );
     return results;
   });
@@ -55,6 +63,11 @@ export class ResponseWriter {
   private queue: Pending[] = [];
   private inFlight = 0;
   private lingering: NodeJS.Timeout | undefined;
+  /**
+   * Called after each committed batch: the server points it at its job worker's `wake()`, so the
+   * batch's playbook run starts at once instead of after an idle worker's next poll (up to 2 s).
+   */
+  onCommitted: (() => void) | undefined;
 
   constructor(
     private readonly db: Database,
@@ -104,6 +117,7 @@ export class ResponseWriter {
         batch.map((p) => p.item),
       );
       for (const [i, p] of batch.entries()) p.resolve(results[i]!);
+      this.onCommitted?.();
     } catch (error) {
       if (batch.length === 1) {
         batch[0]!.reject(error);

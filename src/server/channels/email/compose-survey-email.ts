@@ -29,6 +29,8 @@ export interface SurveyEmailRecords {
   };
   /** A reminder gets its own subject, intro and Message-ID (`<id>.r<n>@host`). */
   reminder?: { number: number } | null;
+  /** A case's "you told us, we did" message, which opens a recovery survey's email. */
+  followUpMessage?: string | null;
   /** The workspace's `track_opens`: the HTML part ends with the open-tracking pixel. Default false. */
   trackOpens?: boolean;
 }
@@ -58,6 +60,7 @@ export function composeSurveyEmail(records: SurveyEmailRecords): OutgoingEmail &
     contactName: contact.name,
     pageUrl: surveyPageUrlFor(publicUrl, invitation.token),
     unsubscribeUrl,
+    followUpMessage: records.followUpMessage ?? null,
     reminder: records.reminder != null,
     openPixelUrl: records.trackOpens ? openPixelUrlFor(publicUrl, invitation.token) : null,
   });

@@ -10,6 +10,8 @@
 export interface EmailMessages {
   /** Subject of the first email; `{product}` is the product name. */
   subject: string;
+  /** Subject of a recovery survey after a case ("you told us, we did"). */
+  followUpSubject: string;
   /** Subject of a reminder. */
   reminderSubject: string;
   /** Hidden preview text shown by mail clients next to the subject. */
@@ -57,6 +59,7 @@ export interface EmailMessages {
 const en: EmailMessages = {
   subject: 'How likely are you to recommend {product}?',
   reminderSubject: 'Reminder: your opinion on {product}',
+  followUpSubject: 'You told us, we did: {product}',
   preheader: 'One click on a number from 0 to 10 is all it takes.',
   greetingNamed: 'Hello {name},',
   greeting: 'Hello,',
@@ -83,6 +86,7 @@ const en: EmailMessages = {
 const de: EmailMessages = {
   subject: 'Wie wahrscheinlich würden Sie {product} weiterempfehlen?',
   reminderSubject: 'Erinnerung: Ihre Meinung zu {product}',
+  followUpSubject: 'Sie haben es uns gesagt, wir haben gehandelt: {product}',
   preheader: 'Ein Klick auf eine Zahl von 0 bis 10 genügt.',
   greetingNamed: 'Guten Tag {name},',
   greeting: 'Guten Tag,',

@@ -40,6 +40,11 @@ export interface SurveyEmailInput {
   unsubscribeUrl: string;
   reminder: boolean;
   /**
+   * A case's "you told us, we did" message (a recovery survey, routes/cases.ts): it replaces the
+   * intro line, and the subject says so. Untrusted text: escaped, line breaks kept.
+   */
+  followUpMessage?: string | null;
+  /**
    * The open-tracking pixel, `https://…/o/<token>.gif`, when the workspace tracks opens: a 1×1
    * image at the end of the HTML part (never in the plain text). Absent or null: no pixel at all.
    */
@@ -78,7 +83,10 @@ export function renderSurveyEmail(input: SurveyEmailInput): RenderedEmail {
   const product = oneLine(input.survey.productName);
   const name = oneLine(input.contactName ?? '');
   const scoreUrls = Array.from({ length: 11 }, (_, score) => scoreUrl(pageUrl, score));
-  const subject = fill(input.reminder ? m.reminderSubject : m.subject, { product });
+  const subject = fill(
+    input.followUpMessage ? m.followUpSubject : input.reminder ? m.reminderSubject : m.subject,
+    { product },
+  );
   return {
     subject,
     html: renderHtml({ ...input, m, product, name, scoreUrls, unsubscribeUrl, subject, openPixelUrl }),
@@ -158,6 +166,7 @@ function renderText(input: {
   scoreUrls: string[];
   unsubscribeUrl: string;
   reminder: boolean;
+  followUpMessage?: string | null;
 }): string {
   const { m, product } = input;
   const question = oneLine(input.survey.question.replace(/\{(?:product|produkt)\}/gi, () => product));
@@ -167,7 +176,7 @@ function renderText(input: {
   });
   return [
     greetingOf(m, input.name),
-    input.reminder ? m.reminderIntro : m.intro,
+    input.followUpMessage ?? (input.reminder ? m.reminderIntro : m.intro),
     '',
     question,
     '',
@@ -191,6 +200,7 @@ function renderHtml(input: {
   unsubscribeUrl: string;
   subject: string;
   reminder: boolean;
+  followUpMessage?: string | null;
   openPixelUrl: string | null;
 }): string {
   const { m, product } = input;
@@ -257,7 +267,7 @@ function renderHtml(input: {
     `<tr><td class="pad tx" style="padding:28px 32px;font:16px/24px ${FONT};color:${TEXT};text-align:left;">` +
     (header === '' ? '' : `<div style="margin:0 0 20px;">${header}</div>`) +
     `<p style="margin:0 0 8px;font:16px/24px ${FONT};color:${TEXT};">${escapeHtml(greetingOf(m, input.name))}</p>` +
-    `<p style="margin:0 0 20px;font:16px/24px ${FONT};color:${TEXT};">${escapeHtml(input.reminder ? m.reminderIntro : m.intro)}</p>` +
+    `<p style="margin:0 0 20px;font:16px/24px ${FONT};color:${TEXT};">${input.followUpMessage ? escapeHtml(input.followUpMessage).replace(/\n/g, '<br>') : escapeHtml(input.reminder ? m.reminderIntro : m.intro)}</p>` +
     `<h1 style="margin:0 0 20px;font:700 21px/28px ${FONT};color:${TEXT};">${surveyText(input.survey.question, product)}</h1>` +
     `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr><td class="sr" style="font-size:0;text-align:left;">` +
     `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr>${buttons}</tr></table>` +
