@@ -19,6 +19,14 @@ const SegmentsPage = lazyPage<PageContext>(() => import('./pages/segments').then
 const SettingsPage = lazyPage<PageContext>(() => import('./pages/settings').then((m) => m.SettingsPage));
 const SurveysPage = lazyPage<PageContext>(() => import('./pages/surveys').then((m) => m.SurveysPage));
 const ThemesPage = lazyPage<PageContext>(() => import('./pages/themes').then((m) => m.ThemesPage));
+const TestimonialsPage = lazyPage<PageContext>(() =>
+  import('./pages/testimonials').then((m) => m.TestimonialsPage),
+);
+// The case list loads the case detail and the playbook editor itself, when opened.
+const CasesPage = lazyPage<PageContext>(() => import('./pages/cases').then((m) => m.CasesPage));
+const IntegrationsPage = lazyPage<PageContext>(() =>
+  import('./pages/integrations').then((m) => m.IntegrationsPage),
+);
 
 export interface PageContext {
   session: Session;
@@ -41,10 +49,14 @@ export const ROUTES: PageRoute[] = [
   { pattern: '/segments', nav: 'nav_segments', render: (ctx) => <SegmentsPage {...ctx} /> },
   { pattern: '/accounts', nav: 'nav_accounts', render: (ctx) => <AccountsPage {...ctx} /> },
   { pattern: '/accounts/:id', render: (ctx) => <AccountsPage {...ctx} /> },
+  { pattern: '/cases', nav: 'nav_cases', render: (ctx) => <CasesPage {...ctx} /> },
+  { pattern: '/cases/:id', render: (ctx) => <CasesPage {...ctx} /> },
   { pattern: '/themes', nav: 'nav_themes', render: (ctx) => <ThemesPage {...ctx} /> },
   { pattern: '/leaderboard', nav: 'nav_leaderboard', render: (ctx) => <LeaderboardPage {...ctx} /> },
+  { pattern: '/testimonials', nav: 'nav_testimonials', render: (ctx) => <TestimonialsPage {...ctx} /> },
   { pattern: '/surveys', nav: 'nav_surveys', render: (ctx) => <SurveysPage {...ctx} /> },
   { pattern: '/surveys/:id', render: (ctx) => <SurveysPage {...ctx} /> },
+  { pattern: '/integrations', nav: 'nav_integrations', render: (ctx) => <IntegrationsPage {...ctx} /> },
   { pattern: '/settings', nav: 'nav_settings', render: (ctx) => <SettingsPage {...ctx} /> },
 ];
 

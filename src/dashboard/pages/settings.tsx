@@ -13,8 +13,9 @@ import { BASE, setQuery } from '../router';
 import type { PageContext } from '../routes';
 import { sessionChanged, sessionEnded } from '../session-events';
 import type { Role, Session } from '../types';
+import { AlertsSection, DigestCard } from './settings-alerts';
 
-const SECTIONS = ['workspace', 'members', 'api-keys', 'widget', 'account'] as const;
+const SECTIONS = ['workspace', 'members', 'api-keys', 'widget', 'alerts', 'account'] as const;
 type Section = (typeof SECTIONS)[number];
 const ROLE_ORDER: readonly Role[] = ['viewer', 'member', 'admin', 'owner'];
 const rank = (role: Role) => ROLE_ORDER.indexOf(role);
@@ -28,6 +29,7 @@ const M = defineMessages({
     section_members: 'Members',
     section_api_keys: 'API keys',
     section_widget: 'Widget keys',
+    section_alerts: 'Alerts',
     section_account: 'Your account',
     read_only: 'You can read these settings; only admins and owners can change them.',
     save: 'Save',
@@ -149,6 +151,7 @@ const M = defineMessages({
     section_members: 'Mitglieder',
     section_api_keys: 'API-Schlüssel',
     section_widget: 'Widget-Schlüssel',
+    section_alerts: 'Hinweise',
     section_account: 'Ihr Konto',
     read_only: 'Sie können diese Einstellungen lesen; ändern können sie nur Admins und Inhaber.',
     save: 'Speichern',
@@ -465,6 +468,7 @@ export function SettingsPage(ctx: PageContext) {
         {section === 'members' && <MembersSection session={ctx.session} />}
         {section === 'api-keys' && <ApiKeysSection session={ctx.session} />}
         {section === 'widget' && <WidgetKeysSection session={ctx.session} />}
+        {section === 'alerts' && <AlertsSection session={ctx.session} />}
         {section === 'account' && <AccountSection session={ctx.session} />}
       </section>
     </>
@@ -1656,6 +1660,7 @@ function AccountSection({ session }: { session: Session }) {
           </div>
         </form>
       </section>
+      <DigestCard />
       <section class="card settings-card" aria-labelledby="password-title">
         <h2 id="password-title">{m('password_title')}</h2>
         <form class="settings-form" onSubmit={changePassword} noValidate>
