@@ -1,5 +1,5 @@
 /**
- * Runs the benchmarks in turn; `--only ingest|metrics|import|queue|campaign|autopilot|email|fault|widget|widget-submit|dashboard|webhooks|metrics-10m` picks one. Other flags go to the
+ * Runs the benchmarks in turn; `--only ingest|metrics|import|queue|campaign|autopilot|email|fault|widget|widget-submit|dashboard|webhooks|alert-latency|metrics-10m` picks one. Other flags go to the
  * benchmark (see each file's header). `metrics-10m` (10,000,000 responses: several minutes and
  * a few GB of disk) runs only when picked with `--only metrics-10m`, never in the default run. PostgreSQL: BENCH_DATABASE_URL, default
  * postgres://postgres@127.0.0.1:5432/postgres (a fresh database is created and dropped per run).
@@ -26,6 +26,7 @@ const BENCHES = [
   'widget-submit',
   'dashboard',
   'webhooks',
+  'alert-latency',
   'metrics-10m',
 ] as const;
 const argv = process.argv.slice(2);
@@ -48,7 +49,8 @@ function runScript(
     | 'widget'
     | 'widget-submit'
     | 'dashboard'
-    | 'webhooks',
+    | 'webhooks'
+    | 'alert-latency',
 ): void {
   const script = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
   const args = argv.filter(
@@ -70,5 +72,6 @@ if (!only || only === 'widget') runScript('widget');
 if (!only || only === 'widget-submit') runScript('widget-submit');
 if (!only || only === 'dashboard') runScript('dashboard');
 if (!only || only === 'webhooks') runScript('webhooks');
+if (!only || only === 'alert-latency') runScript('alert-latency');
 // Only on request: 10,000,000 generated responses take minutes and gigabytes.
 if (only === 'metrics-10m') await runMetrics10mBench(metrics10mOptionsFrom(argv));

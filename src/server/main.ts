@@ -45,7 +45,7 @@ export async function startServer(
   } else if ((await countUsers(db)) === 0) {
     log(`First visit: open ${config.publicUrl}/app/ to create the owner's account.`);
   }
-  const { app, close } = createApp({ config, db, clock: () => new Date() });
+  const { app, ctx, close } = createApp({ config, db, clock: () => new Date() });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const where = config.databaseUrl ? 'PostgreSQL' : `embedded database in ${config.dataDir}`;
@@ -53,8 +53,10 @@ export async function startServer(
   log(describeMailTransport(config));
   // The job worker (survey emails) runs in this process unless `--no-worker` (then `plaudit worker`).
   const mailer = options.worker === false ? undefined : createMailer(config);
-  const worker = mailer && startJobs({ db, publicUrl: config.publicUrl, mailer }, { ...config.jobs });
+  const worker =
+    mailer && startJobs({ db, publicUrl: config.publicUrl, mailer }, { ...config.jobs, schedules: true });
   if (!worker) log('Job worker: not started (--no-worker); run `plaudit worker` to send emails');
+  else ctx.writer.onCommitted = () => worker.wake();
   return {
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -41,6 +41,9 @@ interface Ids {
   webhook: string;
   hook: string;
   webhookDelivery: string;
+  crmConnection: string;
+  testimonial: string;
+  case: string;
 }
 
 interface RequestParts {
@@ -190,6 +193,13 @@ const VALID_REQUESTS: Record<string, (ids: Ids) => RequestParts> = {
     },
   }),
   'GET /metrics/response-rate': (ids) => ({ query: { survey_id: ids.survey, from: DAY } }),
+  'GET /cases': () => ({ query: { status: 'open,in_progress', category: 'detractor' } }),
+  'GET /cases/{id}': () => ({}),
+  'POST /cases': (ids) => ({ body: { contact_id: ids.contact, title: 'secret-case-A2', due_hours: 48 } }),
+  'PATCH /cases/{id}': () => ({ body: { status: 'in_progress', root_causes: ['secret-cause-a'] } }),
+  'POST /cases/{id}/notes': () => ({ body: { kind: 'contact', body: 'secret-note-A' } }),
+  'POST /cases/{id}/follow-up': () => ({ body: { message: 'secret-message-A', recovery_survey: false } }),
+  'GET /metrics/cases': () => ({ query: { from: '2026-01-01', group_by: 'owner' } }),
   'GET /metrics/themes': (ids) => ({ query: { survey_id: ids.survey, min_count: '1', q: 'comment' } }),
   'GET /metrics/accounts': (ids) => ({
     query: { survey_id: ids.survey, from: '2026-01-01', to: '2026-06-30', sort: 'nps', limit: '10' },
@@ -233,6 +243,35 @@ const VALID_REQUESTS: Record<string, (ids: Ids) => RequestParts> = {
     body: { target_url: 'https://hooks.zapier.example/abc', event: 'response.created' },
   }),
   'DELETE /hooks/{id}': () => ({}),
+  'GET /crm-connections': () => ({}),
+  'POST /crm-connections': () => ({
+    body: { provider: 'pipedrive', token: 'pd-token-0123456789', push: true },
+  }),
+  'GET /crm-connections/{id}': () => ({}),
+  'PATCH /crm-connections/{id}': () => ({ body: { pull: false, push: true } }),
+  'DELETE /crm-connections/{id}': () => ({}),
+  'POST /crm-connections/{id}/sync': () => ({}),
+  'GET /alert-settings': () => ({}),
+  // Port 9 refuses connections at once: the test message reports delivered: false.
+  'PUT /alert-settings': () => ({
+    body: {
+      slack_webhook_url: 'http://127.0.0.1:9/services/T000/B000/contract',
+      emails: ['alerts@example.com'],
+      new_detractor: true,
+      sla_breach: false,
+      nps_drop: { enabled: true, recent_days: 7, baseline_days: 90 },
+    },
+  }),
+  'POST /alert-settings/test': () => ({}),
+  'GET /testimonials': () => ({ query: { status: 'pending', limit: '10' } }),
+  'GET /testimonial-settings': () => ({}),
+  'PUT /testimonial-settings': () => ({
+    body: { item_name: 'Taskwerk', item_type: 'SoftwareApplication', item_url: 'https://taskwerk.example' },
+  }),
+  'POST /testimonials/{id}/approve': () => ({ body: { display_name: 'Anna B.' } }),
+  'POST /testimonials/{id}/reject': () => ({}),
+  'PATCH /testimonials/{id}': () => ({ body: { display_name: 'Anna Becker' } }),
+  'POST /testimonials/{id}/withdraw': () => ({}),
 };
 
 /** The resource each `{id}` path refers to. */
@@ -254,6 +293,9 @@ function idFor(route: RegisteredRoute, ids: Ids): string {
     'member-invitations': ids.memberInvitation,
     webhooks: ids.webhook,
     hooks: ids.hook,
+    'crm-connections': ids.crmConnection,
+    testimonials: ids.testimonial,
+    cases: ids.case,
   };
   const id = map[resource ?? ''];
   if (!id) throw new Error(`no fixture for ${route.spec.path}`);
@@ -368,6 +410,14 @@ const TENANT_TABLES: [table: string, key: string, ignore: string[]][] = [
   ['user_session', 'workspace_id', ['last_seen_at', 'expires_at']],
   ['webhook_endpoint', 'workspace_id', []],
   ['webhook_delivery', 'workspace_id', []],
+  ['crm_connection', 'workspace_id', []],
+  ['crm_link', 'workspace_id', []],
+  ['crm_push', 'workspace_id', []],
+  ['playbook_run', 'workspace_id', []],
+  ['follow_up_case', 'workspace_id', []],
+  ['case_note', 'workspace_id', []],
+  ['testimonial', 'workspace_id', []],
+  ['testimonial_settings', 'workspace_id', []],
 ];
 
 /** A digest of everything a workspace owns: equal digests mean nothing was written. */
@@ -514,7 +564,36 @@ for (const kind of databaseKinds()) {
         contact_id: contact.id,
         created_at: `${DAY}T10:00:00Z`,
       });
+      // A promoter who consented to be quoted: the fixture of the testimonial routes.
+      expect(
+        (await sendJson(keys.a, 'PATCH', `/surveys/${survey.id}`, { ask_testimonial_consent: true })).status,
+      ).toBe(200);
+      const praise = await post('/responses', {
+        survey_id: survey.id,
+        score: 10,
+        comment: 'secret praise A',
+        contact_id: contact.id,
+        testimonial_consent: true,
+        created_at: `${DAY}T11:00:00Z`,
+      });
+      const followUp = await post('/cases', {
+        response_id: response.id,
+        title: 'secret-case-A',
+        owner: 'secret-owner-a@example.com',
+      });
       const apiKey = await post('/api-keys', { name: 'secret-key-A' });
+      const crmConnection = await post('/crm-connections', {
+        provider: 'hubspot',
+        token: 'secret-crm-token-A-1234',
+        base_url: 'https://secret-crm-a.example.com',
+      });
+      // Salesforce: the client id and secret are never returned either.
+      await post('/crm-connections', {
+        provider: 'salesforce',
+        client_id: 'secret-sf-client-A-1234',
+        client_secret: 'secret-sf-secret-A-1234',
+        base_url: 'https://secret-crm-a.example.com',
+      });
       const publishableKey = await post('/publishable-keys', {
         name: 'secret-pk-A',
         allowed_origins: ['https://secret-a.example.com'],
@@ -543,6 +622,7 @@ for (const kind of databaseKinds()) {
         webhook: webhook.id,
         hook: hook.id,
         webhookDelivery: delivery!.id,
+        crmConnection: crmConnection.id,
         member: member.id,
         memberInvitation: memberInvitation.id,
         survey: survey.id,
@@ -555,6 +635,8 @@ for (const kind of databaseKinds()) {
         response: response.id,
         apiKey: apiKey.id,
         publishableKey: publishableKey.id,
+        testimonial: praise.id,
+        case: followUp.id,
       };
     });
     afterAll(() => drop());
@@ -797,6 +879,11 @@ for (const kind of databaseKinds()) {
         'secret-invitee-a@example.com',
         'secret-hook-a.example.com',
         'secret-webhook-A',
+        'secret-crm-token-A',
+        'secret-sf-client-A',
+        'secret-sf-secret-A',
+        'secret-crm-a.example.com',
+        'secret praise A',
         workspaces.a,
       ];
       for (const route of routes) {

@@ -5,6 +5,8 @@ import { upsertContacts } from '../repo/contacts';
 import { insertResponses, type NewResponse } from '../repo/responses';
 import { createSurvey } from '../repo/surveys';
 import { createWorkspace, updateWorkspace, type Workspace } from '../repo/workspaces';
+import { addDemoCases } from './demo-cases';
+import { addDemoTestimonials } from './demo-testimonials';
 import { generateDemoData } from './generate-demo-data';
 
 /**
@@ -115,6 +117,8 @@ export async function loadDemoData(
     options.onProgress?.(Math.min(start + 1000, total), total);
   }
   await addDemoInvitations(db, workspace.id);
+  await addDemoCases(db, workspace.id, options.now);
+  await addDemoTestimonials(db, workspace.id, options.now);
   return { workspace, secret, responses: total };
 }
 

@@ -3,6 +3,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { registerOpenPixelRoutes } from '../channels/email/open-pixel-routes';
 import { registerUnsubscribeRoutes } from '../channels/email/unsubscribe-routes';
 import { registerSurveyPageRoutes } from '../channels/link/survey-page-routes';
+import { registerTestimonialPublicRoutes } from '../channels/testimonials/testimonial-routes';
 import { PublishableKeyCache } from '../channels/widget/publishable-key-cache';
 import { registerWidgetRoutes } from '../channels/widget/widget-routes';
 import { registerWidgetScriptRoute } from '../channels/widget/widget-script-route';
@@ -15,12 +16,15 @@ import { registerDashboardRoutes } from './dashboard-routes';
 import { ApiError, errorBody } from './errors';
 import { buildOpenApiDocument } from './openapi';
 import { registerAccountRoutes } from './routes/accounts';
+import { registerAlertRoutes } from './routes/alerts';
 import { registerApiKeyRoutes } from './routes/api-keys';
 import { registerAttributeRoutes } from './routes/attributes';
 import { registerAuthRoutes } from './routes/auth';
 import { registerAutopilotRoutes } from './routes/autopilots';
 import { registerCampaignRoutes } from './routes/campaigns';
+import { registerCaseRoutes } from './routes/cases';
 import { registerContactRoutes } from './routes/contacts';
+import { registerCrmRoutes } from './routes/crm';
 import { registerDelightedRoutes } from './routes/delighted';
 import { registerEventRoutes } from './routes/events';
 import { registerImportRoutes } from './routes/imports';
@@ -35,6 +39,7 @@ import { registerResponseRoutes } from './routes/responses';
 import { registerSuppressionRoutes } from './routes/suppressions';
 import { registerSurveyPreviewRoutes } from './routes/survey-preview';
 import { registerSurveyRoutes } from './routes/surveys';
+import { registerTestimonialRoutes } from './routes/testimonials';
 import { registerWebhookRoutes } from './routes/webhooks';
 import { registerWorkspaceRoutes } from './routes/workspace';
 
@@ -124,9 +129,13 @@ export function createApp(deps: AppDeps) {
   registerMetricsRoutes(api, ctx);
   registerResponseRateRoutes(api, ctx);
   registerPlaybookRoutes(api, ctx);
+  registerCaseRoutes(api, ctx);
   registerAttributeRoutes(api, ctx);
   registerSuppressionRoutes(api, ctx);
   registerWebhookRoutes(api, ctx);
+  registerAlertRoutes(api, ctx);
+  registerCrmRoutes(api, ctx);
+  registerTestimonialRoutes(api, ctx);
 
   // Delighted-compatible API (/delighted/v1): its own formats, outside the OpenAPI router.
   registerDelightedRoutes(app, ctx);
@@ -135,6 +144,7 @@ export function createApp(deps: AppDeps) {
   registerOpenPixelRoutes(app, ctx);
   registerWidgetRoutes(app, ctx);
   registerWidgetScriptRoute(app);
+  registerTestimonialPublicRoutes(app, ctx);
   registerDashboardRoutes(app);
 
   const openApi = buildOpenApiDocument(api.routes, { serverUrl: deps.config.publicUrl + API_PREFIX });

@@ -770,3 +770,86 @@ export const leaderboardSchema = z.object({
     )
     .describe('Entries with fewer than min_n responses, most responses first'),
 });
+
+/** A follow-up case (routes/cases.ts, repo/cases.ts `toApiCase`). */
+export const caseSchema = z.object({
+  id,
+  number: z.number().int().describe('#1, #2, … per workspace'),
+  response_id: id.nullable(),
+  survey_id: id.nullable(),
+  contact_id: id.nullable(),
+  account_id: id.nullable(),
+  score: z.number().int().nullable().describe('The answer when the case was opened'),
+  category: z.enum(['promoter', 'passive', 'detractor']).nullable(),
+  comment: z.string().nullable().describe("The answer's comment as it is now"),
+  title: z.string().describe('The playbook rule that opened it, or the title given'),
+  owner: z.string().nullable(),
+  team: z.string().nullable(),
+  status: z.enum(['open', 'in_progress', 'waiting_on_customer', 'closed']),
+  sla: z
+    .enum(['on_track', 'due_soon', 'breached', 'met', 'missed'])
+    .describe('due_soon: less than a quarter of the time left; met/missed: closed by / after its due time'),
+  due_at: timestamp,
+  first_contact_at: nullableTimestamp,
+  closed_at: nullableTimestamp,
+  resolution: z.string().nullable(),
+  root_causes: z.array(z.string()),
+  follow_up_sent_at: nullableTimestamp.describe('The "you told us, we did" message was sent (once per case)'),
+  recovery_invitation_id: id.nullable(),
+  contact: z.object({ id, name: z.string().nullable(), email: z.string().nullable() }).nullable(),
+  account: z.object({ id, name: z.string() }).nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+export const caseNoteSchema = z.object({
+  id,
+  kind: z
+    .enum(['note', 'contact', 'event'])
+    .describe('event: a change Plaudit logged; contact: a contact with the customer'),
+  body: z.string(),
+  author_user_id: id.nullable(),
+  author_name: z.string().nullable(),
+  created_at: timestamp,
+});
+
+export const caseDetailSchema = z.object({
+  case: caseSchema,
+  notes: z.array(caseNoteSchema),
+  history: z.array(
+    z.object({
+      id,
+      survey_id: id,
+      score: z.number().int(),
+      comment: z.string().nullable(),
+      channel: z.string(),
+      created_at: timestamp,
+    }),
+  ),
+  playbook: z
+    .object({ rules: z.array(z.string()), actions: z.array(z.record(z.string(), z.unknown())) })
+    .nullable()
+    .describe('The rules that matched the answer and the actions the playbook took'),
+});
+
+const caseMetricsRow = z.object({
+  group: z.string().nullable(),
+  opened: z.number().int(),
+  closed: z.number().int(),
+  closed_loop_rate: z.number().nullable().describe('closed / opened'),
+  closed_within_sla_rate: z.number().nullable().describe('closed by the due time / closed'),
+  open_breached: z.number().int(),
+  median_hours_to_first_contact: z.number().nullable(),
+  median_hours_to_close: z.number().nullable(),
+  recovery_base: z.number().int().describe('Detractor cases whose contact answered again afterwards'),
+  recovered: z.number().int().describe('…whose next answer was higher'),
+  recovery_rate: z.number().nullable(),
+});
+
+export const caseMetricsSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  overall: caseMetricsRow,
+  group_by: z.enum(['owner', 'team']).nullable(),
+  groups: z.array(caseMetricsRow),
+});

@@ -3,8 +3,23 @@
  * server process (the only option on the embedded database), `plaudit worker` runs it alone next to
  * servers that share a PostgreSQL database (`plaudit serve --no-worker`).
  */
+import { alertEmailHandler } from '../alerts/alert-email';
+import {
+  ALERT_DIGEST_QUEUE,
+  ALERT_EMAIL_QUEUE,
+  ALERT_SLACK_QUEUE,
+  ALERT_SWEEP_QUEUE,
+  SEND_ALERT_QUEUE,
+} from '../alerts/alert-jobs';
+import { alertSweepHandler, ensureAlertSchedules } from '../alerts/alert-sweep';
+import { alertDigestHandler } from '../alerts/digest';
+import { sendAlertHandler } from '../alerts/send-alert';
+import { alertSlackHandler } from '../alerts/slack';
 import type { Mailer } from '../channels/email/mailer';
+import { CRM_SYNC_QUEUE, crmSyncHandler } from '../crm/sync';
 import type { Database } from '../db/port';
+import { FOLLOW_UP_EMAIL_QUEUE, followUpEmailHandler } from '../loop/follow-up-email';
+import { RUN_PLAYBOOK_QUEUE, runPlaybookHandler } from '../loop/run-playbook';
 import { webhookDeliveryHandler } from '../webhooks/deliver';
 import { WEBHOOK_QUEUE } from '../webhooks/emit';
 import { AUTOPILOT_TICK_QUEUE, autopilotTickHandler } from './autopilot-tick';
@@ -12,6 +27,7 @@ import { EXPAND_CAMPAIGN_QUEUE, expandCampaignHandler } from './expand-campaign'
 import { SEND_INVITATION_QUEUE, sendInvitationHandler } from './send-invitation';
 import { SEND_MEMBER_INVITATION_QUEUE, sendMemberInvitationHandler } from './send-member-invitation';
 import { SEND_REMINDER_QUEUE, sendReminderHandler } from './send-reminder';
+import { SEND_TESTIMONIAL_NOTICE_QUEUE, sendTestimonialNoticeHandler } from './send-testimonial-notice';
 import { type JobHandler, startWorker, type Worker, type WorkerOptions } from './worker';
 
 export interface JobDeps {
@@ -36,15 +52,36 @@ export function jobHandlers(deps: JobDeps): Record<string, JobHandler> {
       clock,
     }),
     [WEBHOOK_QUEUE]: webhookDeliveryHandler({ clock }),
+    [SEND_ALERT_QUEUE]: sendAlertHandler({ publicUrl: deps.publicUrl, clock }),
+    [ALERT_EMAIL_QUEUE]: alertEmailHandler({ publicUrl: deps.publicUrl, mailer: deps.mailer }),
+    [ALERT_SLACK_QUEUE]: alertSlackHandler({ clock }),
+    [ALERT_DIGEST_QUEUE]: alertDigestHandler({ publicUrl: deps.publicUrl, mailer: deps.mailer, clock }),
+    [ALERT_SWEEP_QUEUE]: alertSweepHandler({ clock }),
+    [CRM_SYNC_QUEUE]: crmSyncHandler({ clock }),
+    [RUN_PLAYBOOK_QUEUE]: runPlaybookHandler({ clock }),
+    [FOLLOW_UP_EMAIL_QUEUE]: followUpEmailHandler({ publicUrl: deps.publicUrl, mailer: deps.mailer, clock }),
+    [SEND_TESTIMONIAL_NOTICE_QUEUE]: sendTestimonialNoticeHandler({
+      publicUrl: deps.publicUrl,
+      mailer: deps.mailer,
+    }),
   };
 }
 
 /** Starts a worker for every queue; errors of the worker itself go to `log`. */
 export function startJobs(
   deps: JobDeps,
-  options: Omit<WorkerOptions, 'db' | 'handlers'> & { log?: (line: string) => void } = {},
+  options: Omit<WorkerOptions, 'db' | 'handlers'> & {
+    log?: (line: string) => void;
+    /** Start the recurring schedules (the alert sweep, alerts/alert-sweep.ts); `plaudit serve` and `worker` do. */
+    schedules?: boolean;
+  } = {},
 ): Worker {
-  const { log = console.error, ...workerOptions } = options;
+  const { log = console.error, schedules = false, ...workerOptions } = options;
+  if (schedules) {
+    ensureAlertSchedules(deps.db, (deps.clock ?? (() => new Date()))()).catch((error) =>
+      log(`Job worker: starting the alert sweep failed: ${error}`),
+    );
+  }
   return startWorker({
     onEvent: (event) => {
       if (event.type === 'error') log(`Job worker: ${event.during} failed: ${event.error}`);
