@@ -9,7 +9,9 @@
  * cannot write `<!channel>`, `<@U123>` or a `<https://evil|link>`; in email HTML the usual five
  * characters are escaped.
  */
+import { escapeHtml } from './escape-html';
 import { compareNps, type NpsComparison, type NpsSummary, verdictText } from './stats';
+import { addDays } from './trend';
 import { type FieldError, isIntegerIn, isRecord, unknownKeyErrors, type Validated } from './validation';
 
 export type AlertLocale = 'de' | 'en';
@@ -202,19 +204,6 @@ export function slackEscape(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** HTML text and quoted-attribute escaping. */
-export function htmlEscape(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch]!);
-}
-
 /** A Slack link `<url|label>`: the URL is ours (no `|` or `>` in it), the label escaped. */
 function slackLink(url: string, label: string): string {
   return `<${url.replace(/[|<>\s]/g, encodeURIComponent)}|${slackEscape(label).replaceAll('|', '¦')}>`;
@@ -284,23 +273,23 @@ function render(input: {
   ].join('\n');
   const html =
     `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1f2328">` +
-    `<p style="font-size:16px"><strong>${htmlEscape(headline)}</strong></p><table>` +
+    `<p style="font-size:16px"><strong>${escapeHtml(headline)}</strong></p><table>` +
     lines
       .map(
         (l) =>
-          `<tr><td style="color:#57606a;padding-right:12px">${htmlEscape(l.label)}</td><td>${
-            l.href ? `<a href="${htmlEscape(l.href)}">${htmlEscape(l.value)}</a>` : htmlEscape(l.value)
+          `<tr><td style="color:#57606a;padding-right:12px">${escapeHtml(l.label)}</td><td>${
+            l.href ? `<a href="${escapeHtml(l.href)}">${escapeHtml(l.value)}</a>` : escapeHtml(l.value)
           }</td></tr>`,
       )
       .join('') +
     `</table>` +
     (quoteText
-      ? `<blockquote style="border-left:3px solid #d0d7de;margin:12px 0;padding-left:12px;white-space:pre-wrap">${htmlEscape(quoteText)}</blockquote>`
+      ? `<blockquote style="border-left:3px solid #d0d7de;margin:12px 0;padding-left:12px;white-space:pre-wrap">${escapeHtml(quoteText)}</blockquote>`
       : '') +
     (link
-      ? `<p><a href="${htmlEscape(link.url)}" style="display:inline-block;padding:8px 14px;background:#0b57d0;color:#fff;border-radius:6px;text-decoration:none">${htmlEscape(link.label)}</a></p>`
+      ? `<p><a href="${escapeHtml(link.url)}" style="display:inline-block;padding:8px 14px;background:#0b57d0;color:#fff;border-radius:6px;text-decoration:none">${escapeHtml(link.label)}</a></p>`
       : '') +
-    `<p style="color:#57606a;font-size:12px">${htmlEscape(footer)}</p></body></html>`;
+    `<p style="color:#57606a;font-size:12px">${escapeHtml(footer)}</p></body></html>`;
   const slackLines = lines.map(
     (l) => `*${slackEscape(l.label)}:* ${l.href ? slackLink(l.href, l.value) : slackEscape(l.value)}`,
   );
@@ -555,7 +544,6 @@ export interface DigestCase {
 
 export interface DigestFacts {
   locale: AlertLocale;
-  timeZone: string;
   workspaceName: string;
   period: DigestPeriod;
   /** The local days the digest covers, e.g. 2026-11-23 … 2026-11-29. */
@@ -628,22 +616,22 @@ export function digestMessage(f: DigestFacts): { subject: string; text: string; 
   ].join('\n');
   const html =
     `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1f2328">` +
-    `<p style="font-size:16px"><strong>${htmlEscape(title)}</strong></p><table>` +
+    `<p style="font-size:16px"><strong>${escapeHtml(title)}</strong></p><table>` +
     lines
       .map(
         (l) =>
-          `<tr><td style="color:#57606a;padding-right:12px">${htmlEscape(l.label)}</td><td>${htmlEscape(l.value)}</td></tr>`,
+          `<tr><td style="color:#57606a;padding-right:12px">${escapeHtml(l.label)}</td><td>${escapeHtml(l.value)}</td></tr>`,
       )
       .join('') +
     `</table>` +
     (f.oldest.length
-      ? `<p><strong>${htmlEscape(oldestTitle)}</strong></p><ul>${f.oldest
-          .map((c) => `<li><a href="${htmlEscape(c.url)}">${htmlEscape(caseLine(c))}</a></li>`)
+      ? `<p><strong>${escapeHtml(oldestTitle)}</strong></p><ul>${f.oldest
+          .map((c) => `<li><a href="${escapeHtml(c.url)}">${escapeHtml(caseLine(c))}</a></li>`)
           .join('')}</ul>`
       : '') +
-    `<p><a href="${htmlEscape(f.dashboardUrl)}">${de ? 'Dashboard öffnen' : 'Open the dashboard'}</a> · ` +
-    `<a href="${htmlEscape(f.casesUrl)}">${de ? 'Alle Fälle' : 'All cases'}</a></p>` +
-    `<p style="color:#57606a;font-size:12px">${htmlEscape(
+    `<p><a href="${escapeHtml(f.dashboardUrl)}">${de ? 'Dashboard öffnen' : 'Open the dashboard'}</a> · ` +
+    `<a href="${escapeHtml(f.casesUrl)}">${de ? 'Alle Fälle' : 'All cases'}</a></p>` +
+    `<p style="color:#57606a;font-size:12px">${escapeHtml(
       de
         ? 'Sie erhalten diese E-Mail, weil Sie sie in Plaudit unter „Ihr Konto“ bestellt haben.'
         : 'You get this email because you chose it in Plaudit under "Your account".',
@@ -697,12 +685,6 @@ export function slackOutcome(statusCode: number | null, body: string | null): Sl
 
 // ---------------------------------------------------------------------------------------------
 // Windows
-
-/** `day` (YYYY-MM-DD) moved by `days`. */
-export function addDays(day: string, days: number): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-}
 
 /**
  * The NPS-drop check's windows on local `today`: the last `recentDays` full days (up to

@@ -33,10 +33,15 @@ export function ownerFor(
 ): { owner: string | null; team: string | null } {
   const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
   const fb = text(fallback);
-  const owner = text(attributes.owner) ?? text(attributes['account.owner']) ?? fb;
+  const owner = normalizeOwner(text(attributes.owner) ?? text(attributes['account.owner']) ?? fb);
   const team =
     text(attributes.team) ?? text(attributes['account.team']) ?? (fb && !isEmailAddress(fb) ? fb : null);
   return { owner, team };
+}
+
+/** An owner as stored: an email address in lower case (so filters and "mine" match), else as given. */
+export function normalizeOwner(owner: string | null): string | null {
+  return owner !== null && isEmailAddress(owner) ? owner.toLowerCase() : owner;
 }
 
 export function isEmailAddress(value: string): boolean {
@@ -99,8 +104,12 @@ export function applyCaseChange(
   const errors: FieldError[] = [];
   const status = change.status ?? before.status;
   const resolution = change.resolution !== undefined ? change.resolution : before.resolution;
-  if (status === 'closed' && before.status !== 'closed' && !(resolution && resolution.trim() !== ''))
-    errors.push({ path: 'resolution', message: 'is required to close a case' });
+  if (status === 'closed' && !(resolution && resolution.trim() !== ''))
+    errors.push({
+      path: 'resolution',
+      message:
+        before.status === 'closed' ? 'a closed case keeps its resolution' : 'is required to close a case',
+    });
   if (change.root_causes && change.root_causes.length > MAX_ROOT_CAUSES)
     errors.push({ path: 'root_causes', message: `at most ${MAX_ROOT_CAUSES} tags` });
   if (errors.length > 0) return { ok: false, errors };
@@ -127,9 +136,10 @@ export function validateCaseChange(input: unknown): Validated<CaseChange> {
   for (const key of ['owner', 'team'] as const) {
     const v = input[key];
     if (v === undefined) continue;
-    if (v === null || (typeof v === 'string' && v.length <= 200))
-      change[key] = v === '' ? null : (v as string | null);
-    else errors.push({ path: key, message: 'must be a text of at most 200 characters or null' });
+    if (v === null || (typeof v === 'string' && v.length <= 200)) {
+      const given = v === null || v.trim() === '' ? null : v.trim();
+      change[key] = key === 'owner' ? normalizeOwner(given) : given;
+    } else errors.push({ path: key, message: 'must be a text of at most 200 characters or null' });
   }
   if (input.due_at !== undefined) {
     const d = typeof input.due_at === 'string' ? new Date(input.due_at) : null;

@@ -18,10 +18,12 @@ import {
   newDetractorAlertJob,
   SEND_ALERT_QUEUE,
 } from '../../src/server/alerts/alert-jobs';
-import { distributionOfDays } from '../../src/server/alerts/alert-repo';
+import { distributionOfDays, recordSlackFailure } from '../../src/server/alerts/alert-repo';
 import {
   alertSweepHandler,
   ensureAlertSchedules,
+  pruneFinishedJobs,
+  SWEEP_MAX_ATTEMPTS,
   sweepDigests,
   sweepNpsDrops,
   sweepSlaBreaches,
@@ -35,6 +37,7 @@ import { loadConfig } from '../../src/server/config';
 import type { Database } from '../../src/server/db/port';
 import { createApp } from '../../src/server/http/app';
 import { claim, complete, enqueue, fail } from '../../src/server/jobs/queue';
+import { startJobs } from '../../src/server/jobs/start-jobs';
 import { type JobHandler, PermanentJobError } from '../../src/server/jobs/worker';
 import { createApiKey } from '../../src/server/repo/api-keys';
 import { addMembership, createSession, createUser } from '../../src/server/repo/users';
@@ -222,6 +225,9 @@ for (const kind of databaseKinds()) {
         password_hash: 'x',
       });
       await addMembership(db, ws.id, owner.id, 'owner');
+      // The account rep owning cases below is a member: owners are emailed only when they are.
+      const rep = await createUser(db, { email: 'rep@acme.example', name: 'Rita Rep', password_hash: 'x' });
+      await addMembership(db, ws.id, rep.id, 'member');
       const { token, hash } = newSessionToken();
       const csrf = newCsrfToken();
       await createSession(db, {
@@ -332,6 +338,112 @@ for (const kind of databaseKinds()) {
       expect(mailsTo('alerts@taskwerk.example', /New detractor \(0\/10\)/)).toHaveLength(1);
       expect(mailsTo('owner@example.com', /New detractor \(0\/10\)/)).toHaveLength(0);
       await api('PUT', '/alert-settings', { emails: [] });
+    });
+
+    it('never emails an owner address that is neither a member nor an alert address (identify traits are untrusted)', async () => {
+      // A widget visitor set `owner: victim@evil.example` on their contact; the playbook made it the owner.
+      const responseId = await respond(2, 'I own you');
+      const theCase = await insertCase(workspaceId, {
+        owner: 'victim@evil.example',
+        due_at: new Date('2030-01-01T00:00:00Z'),
+      });
+      await enqueue(
+        db,
+        newDetractorAlertJob(workspaceId, {
+          response_id: responseId,
+          case_id: theCase.id,
+          owner: 'victim@evil.example',
+        }),
+        { now: new Date() },
+      );
+      await runDue(new Date());
+      expect(mailsTo('victim@evil.example')).toHaveLength(0);
+      expect(await jobsOf(ALERT_EMAIL_QUEUE, `alert:new_detractor:${responseId}:email:victim%`)).toHaveLength(
+        0,
+      );
+      const fallback = mailsTo('owner@example.com', /New detractor \(2\/10\)/).filter((m) =>
+        (m.text ?? '').includes('I own you'),
+      );
+      expect(fallback).toHaveLength(1); // no alert addresses: the owners and admins
+      expect(fallback[0]!.text).toContain('victim@evil.example'); // named as the owner, not mailed
+
+      // A member's address (in any case) is emailed; so is an alert address that is no member.
+      const member = await respond(1, 'member owner');
+      await enqueue(
+        db,
+        newDetractorAlertJob(workspaceId, {
+          response_id: member,
+          case_id: null,
+          owner: ' Rep@ACME.example ',
+        }),
+        { now: new Date() },
+      );
+      await api('PUT', '/alert-settings', { emails: ['outside@partner.example', 'alerts@taskwerk.example'] });
+      const listed = await respond(1, 'listed owner');
+      await enqueue(
+        db,
+        newDetractorAlertJob(workspaceId, {
+          response_id: listed,
+          case_id: null,
+          owner: 'outside@partner.example',
+        }),
+        { now: new Date() },
+      );
+      const stranger = await respond(1, 'stranger owner');
+      await enqueue(
+        db,
+        newDetractorAlertJob(workspaceId, {
+          response_id: stranger,
+          case_id: null,
+          owner: 'victim@evil.example',
+        }),
+        { now: new Date() },
+      );
+      await runDue(new Date());
+      const emailed = async (responseId: string) =>
+        (await jobsOf(ALERT_EMAIL_QUEUE, `alert:new_detractor:${responseId}:email:%`)).map((j) =>
+          j.unique_key.replace(`alert:new_detractor:${responseId}:email:`, ''),
+        );
+      expect(await emailed(member)).toEqual(['rep@acme.example']);
+      expect(await emailed(listed)).toEqual(['outside@partner.example']);
+      expect(await emailed(stranger)).toEqual(['outside@partner.example', 'alerts@taskwerk.example']);
+      expect(mailsTo('victim@evil.example')).toHaveLength(0);
+      await api('PUT', '/alert-settings', { emails: [] });
+    });
+
+    it('sends no new-detractor alert when the score was corrected to 7 or more, or the response is gone, by send time', async () => {
+      const corrected = await respond(3, 'oops, meant 8');
+      const deleted = await respond(2, 'deleted');
+      const kept = await respond(6, 'still unhappy');
+      const now = new Date();
+      for (const responseId of [corrected, deleted, kept])
+        await enqueue(
+          db,
+          newDetractorAlertJob(workspaceId, {
+            response_id: responseId,
+            case_id: null,
+            owner: 'rep@acme.example',
+          }),
+          { now },
+        );
+      // The respondent corrects the score within the edit window; another response is deleted.
+      await db.query('UPDATE response SET score = 8 WHERE id = $1', [corrected]);
+      await db.query('DELETE FROM response WHERE id = $1', [deleted]);
+      await runDue(now);
+      expect(await jobsOf(ALERT_EMAIL_QUEUE, `alert:new_detractor:${corrected}:%`)).toHaveLength(0);
+      expect(await jobsOf(ALERT_SLACK_QUEUE, `alert:new_detractor:${corrected}:%`)).toHaveLength(0);
+      expect(await jobsOf(ALERT_EMAIL_QUEUE, `alert:new_detractor:${deleted}:%`)).toHaveLength(0);
+      expect(await jobsOf(ALERT_SLACK_QUEUE, `alert:new_detractor:${deleted}:%`)).toHaveLength(0);
+      expect(await jobsOf(ALERT_SLACK_QUEUE, `alert:new_detractor:${kept}:%`)).toHaveLength(1);
+      expect(await jobsOf(SEND_ALERT_QUEUE, `alert:new_detractor:${corrected}`)).toMatchObject([
+        { state: 'done' },
+      ]);
+      expect(mailsTo('rep@acme.example', /New detractor \(6\/10\)/)).toHaveLength(1);
+      expect(
+        mailsTo('rep@acme.example', /New detractor \((3|8|2)\/10\)/).filter((m) =>
+          /oops|deleted/.test(m.text ?? ''),
+        ),
+      ).toHaveLength(0);
     });
 
     it('retries Slack that fails the first 2 times and delivers on the third, without sending the email again', async () => {
@@ -457,6 +569,29 @@ for (const kind of databaseKinds()) {
       expect(((await url.json()) as Json).error.field).toBe('slack_webhook_url');
     });
 
+    it('keeps a Slack failure recorded while a settings change waits for the row (one locked transaction)', async () => {
+      await setSlack('/ok');
+      let put: Promise<Response> | undefined;
+      await db.transaction(async (tx) => {
+        const failure = { at: new Date().toISOString(), reason: 'HTTP 410: no_service' };
+        expect(await recordSlackFailure(tx, workspaceId, `${slack.base}/ok`, failure)).toBe(true);
+        // The change starts while the failure is not committed yet; it must not write over it.
+        put = Promise.resolve(api('PUT', '/alert-settings', { emails: ['cx@taskwerk.example'] }));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      });
+      const res = await put!;
+      expect(res.status).toBe(200);
+      const saved = (await res.json()) as Json;
+      expect(saved.emails).toEqual(['cx@taskwerk.example']);
+      expect(saved.slack_failure?.reason).toBe('HTTP 410: no_service');
+      const read = await json(api('GET', '/alert-settings'));
+      expect(read.slack_failure?.reason).toBe('HTTP 410: no_service');
+      expect(read.emails).toEqual(['cx@taskwerk.example']);
+      await api('PUT', '/alert-settings', { emails: [] });
+      await setSlack(null);
+      expect((await setSlack('/ok')).slack_failure).toBe(null);
+    });
+
     it('announces an SLA breach exactly once across two sweeps, to the owner and Slack', async () => {
       const now = new Date();
       const breached = await insertCase(workspaceId, {
@@ -489,6 +624,38 @@ for (const kind of databaseKinds()) {
       // The later case breaches an hour on: announced then, once.
       expect(await sweepSlaBreaches(db, at(now, 61 * MIN))).toBe(1);
       expect(await sweepSlaBreaches(db, at(now, 62 * MIN))).toBe(0);
+    });
+
+    it('announces an SLA breach again after the due time was moved later, and only strictly past due', async () => {
+      const now = new Date();
+      const moved = await insertCase(workspaceId, {
+        owner: 'rep@acme.example',
+        due_at: at(now, -MIN),
+        title: 'Moved one',
+      });
+      const exact = await insertCase(workspaceId, { owner: 'rep@acme.example', due_at: at(now, 10 * MIN) });
+      expect(await sweepSlaBreaches(db, now)).toBe(1);
+      await runDue(now);
+      const overdue = () => mailsTo('rep@acme.example', new RegExp(`^Overdue: case #${moved.number}$`));
+      expect(overdue()).toHaveLength(1);
+      const firstKey = `alert:sla_breach:${moved.id}:${at(now, -MIN).getTime()}`;
+      expect(await jobsOf(SEND_ALERT_QUEUE, firstKey)).toMatchObject([{ state: 'done' }]);
+
+      // Someone gives the case 30 more minutes (the API clears sla_alerted_at).
+      const newDue = at(now, 30 * MIN);
+      const patched = await api('PATCH', `/cases/${moved.id}`, { due_at: newDue.toISOString() });
+      expect(patched.status).toBe(200);
+      expect(await sweepSlaBreaches(db, at(now, 20 * MIN))).toBe(1); // only `exact`, past its due time
+      expect(await sweepSlaBreaches(db, at(now, 30 * MIN))).toBe(0); // due_at = now is not past due
+      expect(await sweepSlaBreaches(db, at(now, 30 * MIN + 1))).toBe(1);
+      await runDue(at(now, 31 * MIN));
+      expect(overdue()).toHaveLength(2);
+      expect(overdue()[1]!.text).toContain('Moved one');
+      expect(
+        await jobsOf(SEND_ALERT_QUEUE, `alert:sla_breach:${moved.id}:${newDue.getTime()}`),
+      ).toMatchObject([{ state: 'done' }]);
+      expect(await sweepSlaBreaches(db, at(now, 40 * MIN))).toBe(0);
+      expect(mailsTo('rep@acme.example', new RegExp(`^Overdue: case #${exact.number}$`))).toHaveLength(1);
     });
 
     it('alerts on a significant NPS drop only, once a day from 08:00 local time', async () => {
@@ -642,11 +809,118 @@ for (const kind of databaseKinds()) {
       await handler({ job: job!, db, signal: new AbortController().signal });
       await complete(db, job!, 'sweeper', now);
       await ensureAlertSchedules(db, at(now, 31_000)); // a worker starting in the next minute
-      const next = await db.query<{ unique_key: string; run_at: string }>(
-        `SELECT unique_key FROM job WHERE queue = $1 AND state = 'queued'`,
+      const next = await db.query<{ unique_key: string; max_attempts: number }>(
+        `SELECT unique_key, max_attempts FROM job WHERE queue = $1 AND state = 'queued' ORDER BY id`,
         [ALERT_SWEEP_QUEUE],
       );
-      expect(next.map((j) => j.unique_key)).toEqual(['alert-sweep:2026-12-01T10:01:00.000Z']);
+      expect(next).toEqual([
+        { unique_key: 'alert-sweep:2026-12-01T10:01:00.000Z', max_attempts: SWEEP_MAX_ATTEMPTS },
+        { unique_key: 'prune-jobs:2026-12-01T10:00:00.000Z', max_attempts: 3 },
+      ]);
+    });
+
+    it('prunes done jobs after 30 days and failed ones after 90, at most once an hour, in batches', async () => {
+      const now = new Date('2027-03-01T12:00:00Z');
+      const DAY = 86_400_000;
+      const insertJob = async (state: string, finishedDaysAgo: number | null, key: string) => {
+        const finished = finishedDaysAgo === null ? null : at(now, -finishedDaysAgo * DAY);
+        await db.query(
+          `INSERT INTO job (queue, state, run_at, attempts, unique_key, created_at, finished_at)
+           VALUES ('retention-test', $1, $2, 1, $3, $2, $4)`,
+          [state, finished ?? now, key, finished],
+        );
+      };
+      for (let i = 0; i < 5; i++) await insertJob('done', 31 + i, `old-done-${i}`);
+      await insertJob('done', 29, 'recent-done');
+      await insertJob('failed', 89, 'recent-failed');
+      await insertJob('failed', 91, 'old-failed');
+      await insertJob('cancelled', 400, 'old-cancelled');
+      await insertJob('queued', null, 'queued');
+      const keys = async () =>
+        (
+          await db.query<{ unique_key: string }>(
+            `SELECT unique_key FROM job WHERE queue = 'retention-test' ORDER BY unique_key`,
+          )
+        ).map((r) => r.unique_key);
+
+      // The sweep enqueues the hour's retention once, however many sweeps run in that hour.
+      const runSweepQueue = async (t: Date) => {
+        const handler = alertSweepHandler({ clock: () => t, pruneBatch: 2 });
+        for (const job of await claim(db, ALERT_SWEEP_QUEUE, 'sweeper', 10, { now: t, leaseMs: 60_000 })) {
+          await handler({ job, db, signal: new AbortController().signal });
+          await complete(db, job, 'sweeper', t);
+        }
+      };
+      await ensureAlertSchedules(db, now);
+      await runSweepQueue(now); // the 12:00 sweep: enqueues the 12:00 retention
+      expect(await jobsOf(ALERT_SWEEP_QUEUE, 'prune-jobs:%')).toContainEqual(
+        expect.objectContaining({ unique_key: 'prune-jobs:2027-03-01T12:00:00.000Z', state: 'queued' }),
+      );
+      await runSweepQueue(now); // the retention runs (batches of 2)
+      expect(await keys()).toEqual(['old-cancelled', 'queued', 'recent-done', 'recent-failed']);
+      for (let m = 1; m <= 3; m++) await runSweepQueue(at(now, m * MIN)); // more sweeps, same hour
+      const prunes = (await jobsOf(ALERT_SWEEP_QUEUE, 'prune-jobs:%')).filter((j) =>
+        j.unique_key.startsWith('prune-jobs:2027-03-01T12'),
+      );
+      expect(prunes).toEqual([expect.objectContaining({ state: 'done' })]);
+
+      // Directly: what is due 60 days on.
+      const later = await pruneFinishedJobs(db, at(now, 60 * DAY), 2);
+      expect(later.done).toBeGreaterThanOrEqual(1);
+      expect(later.failed).toBeGreaterThanOrEqual(1);
+      expect(await keys()).toEqual(['old-cancelled', 'queued']);
+      await db.query(`DELETE FROM job WHERE queue IN ('retention-test', $1)`, [ALERT_SWEEP_QUEUE]);
+    });
+
+    it('restarts a dead sweep chain from the worker process every few minutes, and stops doing so on stop', async () => {
+      const fresh = await kind.create();
+      let clockNow = new Date('2026-12-01T10:00:30Z');
+      const logs: string[] = [];
+      const sweepJobs = () =>
+        fresh.db.query<{ unique_key: string; state: string }>(
+          `SELECT unique_key, state FROM job WHERE queue = $1 AND unique_key LIKE 'alert-sweep:%' ORDER BY run_at`,
+          [ALERT_SWEEP_QUEUE],
+        );
+      const waitFor = async (check: () => Promise<boolean>) => {
+        const deadline = Date.now() + 10_000;
+        while (!(await check())) {
+          if (Date.now() > deadline) throw new Error('timed out');
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      const worker = startJobs(
+        { db: fresh.db, publicUrl: PUBLIC_URL, mailer, clock: () => clockNow },
+        { schedules: true, schedulesEveryMs: 50, pollMinMs: 10, pollMaxMs: 30, log: (l) => logs.push(l) },
+      );
+      try {
+        // Started: the 10:00 run ran and queued 10:01.
+        await waitFor(async () =>
+          (await sweepJobs()).some((j) => j.unique_key === 'alert-sweep:2026-12-01T10:01:00.000Z'),
+        );
+        // The chain dies: its queued run fails for good (say the database was gone for hours).
+        await fresh.db.query(
+          `UPDATE job SET state = 'failed', finished_at = $2 WHERE queue = $1 AND state = 'queued'`,
+          [ALERT_SWEEP_QUEUE, clockNow],
+        );
+        clockNow = new Date('2026-12-01T10:05:10Z');
+        // The periodic ensure enqueues 10:05, which runs and carries the chain on to 10:06.
+        await waitFor(async () => {
+          const jobs = await sweepJobs();
+          return (
+            jobs.some((j) => j.unique_key === 'alert-sweep:2026-12-01T10:05:00.000Z' && j.state === 'done') &&
+            jobs.some((j) => j.unique_key === 'alert-sweep:2026-12-01T10:06:00.000Z' && j.state === 'queued')
+          );
+        });
+      } finally {
+        await worker.stop();
+      }
+      clockNow = new Date('2026-12-01T10:20:00Z');
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await sweepJobs()).map((j) => j.unique_key)).not.toContain(
+        'alert-sweep:2026-12-01T10:20:00.000Z',
+      );
+      expect(logs.filter((l) => /alert sweep/.test(l))).toEqual([]);
+      await fresh.drop();
     });
   });
 }

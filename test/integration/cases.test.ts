@@ -336,6 +336,155 @@ for (const kind of databaseKinds()) {
       expect((await api(key, 'GET', '/metrics/cases?from=2026-02-01&to=2026-01-01')).status).toBe(400);
     });
 
+    it('every follow-up email has a one-click unsubscribe link; once used, no follow-up and no survey email goes out', async () => {
+      await api(key, 'POST', '/webhooks', {
+        url: 'http://127.0.0.1:9/unsub',
+        events: ['contact.unsubscribed'],
+      });
+      await api(key, 'PUT', '/playbook', {
+        rules: [
+          {
+            name: 'Promoters',
+            categories: ['promoter'],
+            actions: [{ kind: 'send_thanks' }, { kind: 'request_testimonial', delay_days: 14 }],
+          },
+        ],
+      });
+      const address = 'abmelden@example.com';
+      const mine = () => sink.received.filter((m) => m.to && 'text' in m.to && m.to.text.includes(address));
+      // Through the API: no invitation behind this answer, so no invitation token to reuse.
+      const promoter = await respond(address, 9, { contact: { name: 'Uli Ab' } });
+      const t0 = new Date();
+      await runDue([RUN_PLAYBOOK_QUEUE], t0);
+      await runDue([FOLLOW_UP_EMAIL_QUEUE], t0);
+      await waitFor(async () => mine().length === 1, 'the thank-you');
+      const thanks = mine()[0]!;
+      expect(thanks.subject).toBe('Vielen Dank für Ihr Feedback zu Taskwerk');
+      const line = (name: string) => {
+        const raw = thanks.headerLines.find((h) => h.key === name)?.line;
+        return raw?.slice(raw.indexOf(':') + 1).trim();
+      };
+      const unsubscribeUrl = /^<(.*)>$/.exec(line('list-unsubscribe') ?? '')?.[1] ?? '';
+      expect(unsubscribeUrl).toMatch(new RegExp(`^${publicUrl}/u/[\\w-]{43}$`));
+      expect(line('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+      // The visible footer link (German, like the email) goes to the same URL, in both parts.
+      expect(hrefsOf(String(thanks.html))).toContain(unsubscribeUrl);
+      expect(String(thanks.html)).toContain('Sie möchten solche E-Mails von Taskwerk nicht mehr erhalten?');
+      expect(thanks.text).toContain(`Abmelden: ${unsubscribeUrl}`);
+      // The database keeps only a hash of the token.
+      const token = unsubscribeUrl.split('/u/')[1]!;
+      const stored = await db.query<{ token_hash: string }>(
+        'SELECT token_hash FROM contact_unsubscribe_token',
+      );
+      expect(stored.length).toBeGreaterThanOrEqual(1);
+      expect(stored.map((r) => r.token_hash)).not.toContain(token);
+
+      // Opening the link changes nothing; the mail client's one-click POST unsubscribes.
+      const path = new URL(unsubscribeUrl).pathname;
+      const page = await app.request(path);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<form');
+      const oneClick = () =>
+        app.request(path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'List-Unsubscribe=One-Click',
+        });
+      const res = await oneClick();
+      expect(res.status).toBe(200);
+      expect((await oneClick()).status).toBe(200); // idempotent
+      const [contact] = await db.query<{ id: string; unsubscribed_at: Date | null }>(
+        'SELECT id, unsubscribed_at FROM contact WHERE workspace_id = $1 AND email = $2',
+        [workspaceId, address],
+      );
+      expect(contact!.unsubscribed_at).toBeInstanceOf(Date);
+      const suppressions = (await json(api(key, 'GET', `/suppressions?email=${address}`))).data;
+      expect(suppressions).toMatchObject([
+        { reason: 'unsubscribed', source: 'one-click', contact_id: contact!.id },
+      ]);
+      // The same event as the survey email's link, once.
+      const events = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM webhook_delivery WHERE event_type = 'contact.unsubscribed' AND payload::text LIKE $1`,
+        [`%${contact!.id}%`],
+      );
+      expect(events[0]!.n).toBe(1);
+
+      // The testimonial request 14 days later is not sent.
+      const request = (await jobsOf(FOLLOW_UP_EMAIL_QUEUE)).find(
+        (j) => j.unique_key === `testimonial_request:${promoter.id}`,
+      )!;
+      expect(request.state).toBe('queued');
+      await runDue([FOLLOW_UP_EMAIL_QUEUE], new Date(t0.getTime() + 15 * DAY));
+      expect(
+        (await jobsOf(FOLLOW_UP_EMAIL_QUEUE)).find(
+          (j) => j.unique_key === `testimonial_request:${promoter.id}`,
+        )!.state,
+      ).toBe('done');
+      // Nor a survey email.
+      const invitation = await json(
+        api(key, 'POST', '/invitations', {
+          survey_id: surveyId,
+          contact: { email: address },
+          channel: 'email',
+          send: true,
+        }),
+      );
+      await runDue([SEND_INVITATION_QUEUE], new Date());
+      const after = await json(api(key, 'GET', `/invitations/${invitation.id}`));
+      expect(after).toMatchObject({ status: 'skipped', skip_reason: 'unsubscribed' });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(mine()).toHaveLength(1);
+      await api(key, 'DELETE', '/playbook');
+    });
+
+    it('drops a testimonial request whose answer changed category since, and reads only the job’s workspace', async () => {
+      await api(key, 'PUT', '/playbook', {
+        rules: [
+          {
+            name: 'Ask everyone happy enough',
+            categories: ['promoter', 'passive'],
+            actions: [{ kind: 'request_testimonial', delay_days: 1 }],
+          },
+        ],
+      });
+      const lowered = await respond('lowered@example.com', 10);
+      const passive = await respond('still-passive@example.com', 8, { contact: { locale: 'en' } });
+      const t0 = new Date();
+      await runDue([RUN_PLAYBOOK_QUEUE], t0);
+      const payloads = await db.query<{ payload: Json }>(
+        `SELECT payload FROM job WHERE queue = $1 AND unique_key = $2`,
+        [FOLLOW_UP_EMAIL_QUEUE, `testimonial_request:${lowered.id}`],
+      );
+      const payload = payloads[0]!.payload;
+      expect(typeof payload === 'string' ? JSON.parse(payload) : payload).toMatchObject({
+        category: 'promoter',
+      });
+      // The customer changed 10 to 8 within the edit window: a passive now, no longer a promoter.
+      await db.query('UPDATE response SET score = 8 WHERE id = $1', [lowered.id]);
+      // A job naming another workspace finds nothing (nothing is read across workspaces).
+      const other = await db.query<{ id: string }>(`SELECT id FROM workspace WHERE name = 'Other'`);
+      await enqueue(
+        db,
+        {
+          queue: FOLLOW_UP_EMAIL_QUEUE,
+          workspaceId: other[0]!.id,
+          payload: { kind: 'thanks', response_id: passive.id },
+        },
+        { now: t0 },
+      );
+      const before = sink.received.length;
+      await runDue([FOLLOW_UP_EMAIL_QUEUE], new Date(t0.getTime() + 2 * DAY));
+      await waitFor(async () => sink.received.length > before, 'the email');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const sent = sink.received.slice(before);
+      // Only the passive who is still a passive is asked (the rule names passives too).
+      expect(sent.map((m) => (m.to && 'value' in m.to ? m.to.value[0]?.address : ''))).toEqual([
+        'still-passive@example.com',
+      ]);
+      expect(sent[0]!.subject).toBe('Would you share your experience with Taskwerk?');
+      await api(key, 'DELETE', '/playbook');
+    });
+
     it('opens a case by hand for a contact, and lists breached cases', async () => {
       const contact = await json(api(key, 'POST', '/contacts', { email: 'manual@example.com' }));
       const res = await api(key, 'POST', '/cases', {

@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/server/config';
+import { saveCrmSession } from '../../src/server/crm/repo';
 import { CRM_SYNC_QUEUE, crmSyncHandler } from '../../src/server/crm/sync';
 import type { Database } from '../../src/server/db/port';
 import { createApp } from '../../src/server/http/app';
@@ -435,6 +436,92 @@ for (const kind of databaseKinds()) {
       sf.createPlauditFields();
       expect(await runDue(at(5 * MIN))).toBe(1);
       expect(sf.contacts.get(cid(1))!.Plaudit_NPS_Score__c).toBe(10);
+      expect((await connection()).last_error).toBeNull();
+    });
+
+    it('asks for client_id and client_secret again with a new base_url', async () => {
+      const refused = async (body: Json) =>
+        (await json(api('PATCH', `/crm-connections/${connectionId}`, body), 400)).error.field as string;
+      const evil = 'https://evil.example';
+      expect(await refused({ base_url: evil })).toBe('client_id');
+      expect(await refused({ base_url: evil, client_secret: CLIENT_SECRET })).toBe('client_id');
+      expect(await refused({ base_url: evil, client_id: CLIENT_ID })).toBe('client_secret');
+      expect((await connection()).base_url).toBe(sf.url);
+    });
+
+    it('keeps a session only for the credentials it was issued for', async () => {
+      const before = (
+        await db.query<{ workspace_id: string; token: string; client_id: string; base_url: string }>(
+          'SELECT workspace_id, token, client_id, base_url FROM crm_connection WHERE id = $1',
+          [connectionId],
+        )
+      )[0]!;
+      const secret = 'FAKEconsumerSecretRotated000000NEW2';
+      sf.state.token = secret;
+      await json(api('PATCH', `/crm-connections/${connectionId}`, { client_secret: secret }), 200);
+      // A run that started with the old secret gets its session late: it is not kept.
+      await saveCrmSession(
+        db,
+        { id: connectionId, ...before },
+        { access_token: '00DFAKE!stale', instance_url: sf.url },
+      );
+      const cached = await db.query<{ access_token: string | null }>(
+        'SELECT access_token FROM crm_connection WHERE id = $1',
+        [connectionId],
+      );
+      expect(cached[0]!.access_token).toBeNull();
+      // Nor in another workspace.
+      await saveCrmSession(
+        db,
+        { id: connectionId, ...before, token: secret, workspace_id: '00000000-0000-0000-0000-000000000000' },
+        { access_token: '00DFAKE!other', instance_url: sf.url },
+      );
+      expect(
+        (
+          await db.query<{ access_token: string | null }>(
+            'SELECT access_token FROM crm_connection WHERE id = $1',
+            [connectionId],
+          )
+        )[0]!.access_token,
+      ).toBeNull();
+      await respond(ids.alice, 4, undefined, at(1 * MIN));
+      expect(await runDue(at(5 * MIN))).toBe(1);
+      expect(sf.contacts.get(cid(1))!.Plaudit_NPS_Score__c).toBe(4);
+      const renewed = await db.query<{ access_token: string | null }>(
+        'SELECT access_token FROM crm_connection WHERE id = $1',
+        [connectionId],
+      );
+      expect(renewed[0]!.access_token).toMatch(/^00DFAKE!/);
+    });
+
+    it('never shows the client secret or id in the last error, also when the token endpoint echoes them', async () => {
+      const secret = 'FAKEconsumerSecretRotated000000NEW2';
+      sf.expireSessions();
+      sf.state.intercept = (req) => {
+        if (req.path !== '/services/oauth2/token') return undefined;
+        const form = new URLSearchParams(String(req.body));
+        return {
+          status: 400,
+          body: {
+            error: 'invalid_client',
+            error_description: `client ${form.get('client_id')} with secret ${form.get('client_secret')}\u0007 refused`,
+          },
+        };
+      };
+      try {
+        await respond(ids.alice, 3, undefined, at(1 * MIN));
+        expect(await runDue(at(5 * MIN))).toBe(1);
+        const refused = await connection(); // asserts neither credential is in it
+        expect(refused.last_error).toMatch(
+          /Salesforce refused the client credentials .*client \[redacted\] with secret \[redacted\]\S* refused/,
+        );
+        expect(refused.last_error).not.toContain(secret);
+        expect(refused.last_error).not.toContain('NEW2');
+      } finally {
+        sf.state.intercept = null;
+      }
+      expect(await runDue(at(5 * MIN))).toBe(1);
+      expect(sf.contacts.get(cid(1))!.Plaudit_NPS_Score__c).toBe(3);
       expect((await connection()).last_error).toBeNull();
     });
   });

@@ -368,6 +368,183 @@ for (const kind of databaseKinds()) {
         ).toBe(4);
       });
 
+      it('asks for the token again with a new base_url, so the stored one is never sent elsewhere', async () => {
+        const refused = await json(
+          api('PATCH', `/crm-connections/${connectionId}`, { base_url: 'https://evil.example' }),
+          400,
+        );
+        expect(refused.error.field).toBe('token');
+        expect(refused.error.message).toMatch(/^token: required with a new base_url/);
+        // The same URL (a trailing slash aside) is no change.
+        expect(
+          (await json(api('PATCH', `/crm-connections/${connectionId}`, { base_url: `${hubspot.url}/` }), 200))
+            .base_url,
+        ).toBe(hubspot.url);
+        const stored = await db.query<{ base_url: string }>(
+          'SELECT base_url FROM crm_connection WHERE id = $1',
+          [connectionId],
+        );
+        expect(stored[0]!.base_url).toBe(hubspot.url);
+      });
+
+      it('follows no redirect (the token would go along) and shows it as the last error', async () => {
+        const elsewhere = await startFakeHubspot('pat-na1-elsewhere-0000');
+        try {
+          hubspot.state.intercept = (req) => ({
+            status: 307,
+            body: null,
+            headers: { location: `${elsewhere.url}${req.path}` },
+          });
+          await respond(ids.alice, 8, 'Redirected?', at(1 * MIN));
+          expect(await runDue(at(5 * MIN))).toBe(1);
+          expect(elsewhere.requests).toEqual([]);
+          const redirected = await json(api('GET', `/crm-connections/${connectionId}`), 200);
+          expect(redirected.last_error).toMatch(
+            /^push: HubSpot answered 307 \(a redirect to http:\/\/127\.0\.0\.1:\d+\) to [A-Z]+ \/crm\/v3\/\S+; redirects are not followed: check base_url$/,
+          );
+        } finally {
+          hubspot.state.intercept = null;
+          await elsewhere.close();
+        }
+        expect(await runDue(at(5 * MIN))).toBe(1);
+        expect(hubspot.contacts.get('101')!.properties.plaudit_nps_score).toBe('8');
+        expect((await json(api('GET', `/crm-connections/${connectionId}`), 200)).last_error).toBeNull();
+      });
+
+      it('keeps 200 clean characters of an error answer, with an echoed token redacted', async () => {
+        const token = 'pat-na1-rotated-token-0000';
+        try {
+          hubspot.state.intercept = (req) => ({
+            status: 400,
+            body: `Bad request\u0000\u001b[31m\r\nAuthorization: ${req.headers.authorization}\n${'x'.repeat(400)}`,
+          });
+          await respond(ids.alice, 9, undefined, at(1 * MIN));
+          expect(await runDue(at(5 * MIN))).toBe(1);
+          const echoed = await json(api('GET', `/crm-connections/${connectionId}`), 200);
+          expect(echoed.last_error).not.toContain(token);
+          expect(echoed.last_error).not.toMatch(/[\u0000-\u001f\u007f]/);
+          const detail = /^push: HubSpot answered 400 to [A-Z]+ \S+: (.*)$/.exec(echoed.last_error)?.[1];
+          expect(
+            detail?.startsWith('Bad request [31m Authorization: [redacted] xxx'),
+            echoed.last_error,
+          ).toBe(true);
+          expect(detail).toHaveLength(201); // 200 and "…"
+
+          hubspot.state.intercept = (req) => ({ status: 500, body: { echo: { headers: req.headers } } });
+          expect(await runDue(at(5 * MIN))).toBe(1);
+          const json500 = await json(api('GET', `/crm-connections/${connectionId}`), 200);
+          expect(json500.last_error).toMatch(/answered 500 .*"authorization":"\[redacted\]"/);
+        } finally {
+          hubspot.state.intercept = null;
+        }
+        expect(await runDue(at(5 * MIN))).toBe(1);
+        expect(hubspot.contacts.get('101')!.properties.plaudit_nps_score).toBe('9');
+        expect((await json(api('GET', `/crm-connections/${connectionId}`), 200)).last_error).toBeNull();
+      });
+
+      it('runs one connection once at a time: a run during another does nothing, the chain goes on', async () => {
+        await respond(ids.bob, 4, 'Overlap', at(1 * MIN));
+        await json(api('POST', `/crm-connections/${connectionId}/sync`), 202);
+        await json(api('POST', `/crm-connections/${connectionId}/sync`), 202);
+        const now = at(5 * MIN);
+        clock = now;
+        const jobs = await claim(db, CRM_SYNC_QUEUE, 'test-worker', 50, { now, leaseMs: 60_000 });
+        expect(jobs).toHaveLength(3); // the chain's run and two "sync now"
+        // The first run waits out a 429 (a long pull) until released.
+        let waiting: () => void = () => {};
+        const inWait = new Promise<void>((resolve) => {
+          waiting = resolve;
+        });
+        let release: () => void = () => {};
+        const released = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        hubspot.state.rateLimitNext = 1;
+        hubspot.state.intercept = null;
+        const blocked = crmSyncHandler({
+          clock: () => now,
+          sleep: async () => {
+            waiting();
+            await released;
+          },
+        });
+        const first = blocked({ job: jobs[0]!, db, signal: new AbortController().signal });
+        await inWait;
+        const lease = await db.query<{ running_until: Date | null }>(
+          'SELECT running_until FROM crm_connection WHERE id = $1',
+          [connectionId],
+        );
+        expect(lease[0]!.running_until).not.toBeNull();
+        const before = hubspot.requests.length;
+        const free = crmSyncHandler({ clock: () => now, sleep: async () => {} });
+        for (const job of jobs.slice(1)) await free({ job, db, signal: new AbortController().signal });
+        expect(hubspot.requests.length).toBe(before);
+        // The chain goes on: the next run is queued.
+        const next = await db.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM job WHERE queue = $1 AND state = 'queued' AND run_at > $2",
+          [CRM_SYNC_QUEUE, now],
+        );
+        expect(next[0]!.n).toBe(1);
+
+        release();
+        await first;
+        for (const job of jobs) await complete(db, job, 'test-worker', now);
+        expect(hubspot.contacts.get('102')!.properties.plaudit_nps_comment).toBe('Overlap');
+        const after = await db.query<{ running_until: Date | null; run_id: string | null }>(
+          'SELECT running_until, run_id FROM crm_connection WHERE id = $1',
+          [connectionId],
+        );
+        expect(after[0]).toEqual({ running_until: null, run_id: null });
+        const state = await json(api('GET', `/crm-connections/${connectionId}`), 200);
+        expect(state.last_error).toBeNull();
+        expect(state.last_run).toMatchObject({ pushed: 1 });
+      });
+
+      it('takes over a lease that lapsed (a run that died), and a run that lost its lease records nothing', async () => {
+        await db.query(
+          'UPDATE crm_connection SET running_until = $2, run_id = gen_random_uuid() WHERE id = $1',
+          [connectionId, new Date(at(5 * MIN).getTime() - 1000)],
+        );
+        await respond(ids.alice, 6, 'After a crash', at(1 * MIN));
+        expect(await runDue(at(5 * MIN))).toBe(1);
+        expect(hubspot.contacts.get('101')!.properties.plaudit_nps_comment).toBe('After a crash');
+
+        // While a run waits, its lease lapses and another run takes it: the first ends the batch in
+        // flight (its outcome is recorded: nothing twice) and stops at the next page, recording no run.
+        await respond(ids.alice, 5, 'Lost lease', at(1 * MIN));
+        const now = at(5 * MIN);
+        clock = now;
+        const recorded = await json(api('GET', `/crm-connections/${connectionId}`), 200);
+        hubspot.state.rateLimitNext = 1;
+        const jobs = await claim(db, CRM_SYNC_QUEUE, 'test-worker', 50, { now, leaseMs: 60_000 });
+        expect(jobs).toHaveLength(1);
+        await crmSyncHandler({
+          clock: () => now,
+          sleep: async () => {
+            await db.query('UPDATE crm_connection SET run_id = gen_random_uuid() WHERE id = $1', [
+              connectionId,
+            ]);
+          },
+        })({ job: jobs[0]!, db, signal: new AbortController().signal });
+        await complete(db, jobs[0]!, 'test-worker', now);
+        expect(hubspot.contacts.get('101')!.properties.plaudit_nps_comment).toBe('Lost lease');
+        const untouched = await json(api('GET', `/crm-connections/${connectionId}`), 200);
+        expect(untouched.last_run).toEqual(recorded.last_run);
+        expect(untouched.last_push_at).toBe(recorded.last_push_at);
+        // The other run's lease stays until it ends (or lapses).
+        const held = await db.query<{ run_id: string | null }>(
+          'SELECT run_id FROM crm_connection WHERE id = $1',
+          [connectionId],
+        );
+        expect(held[0]!.run_id).not.toBeNull();
+        await db.query('UPDATE crm_connection SET running_until = NULL, run_id = NULL WHERE id = $1', [
+          connectionId,
+        ]);
+        const before = hubspot.requests.length;
+        expect(await runDue(at(5 * MIN))).toBe(1);
+        expect(hubspot.requests.slice(before).filter((r) => r.path.includes('batch/update'))).toEqual([]);
+      });
+
       it('sync now queues a run that pulls; pausing ends the chain; deleting keeps the contacts', async () => {
         hubspot.contacts.set('106', {
           id: '106',

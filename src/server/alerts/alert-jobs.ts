@@ -45,10 +45,12 @@ export interface AlertSlackPayload {
 export function newDetractorAlertJob(
   workspaceId: string,
   alert: { response_id: string; case_id: string | null; owner: string | null },
+  runAt?: Date,
 ): NewJob<SendAlertPayload> {
   return {
     queue: SEND_ALERT_QUEUE,
     workspaceId,
+    runAt,
     payload: {
       kind: 'new_detractor',
       case_id: alert.case_id,
@@ -59,13 +61,21 @@ export function newDetractorAlertJob(
   };
 }
 
-/** The alert of an SLA breach (once per case: the sweep also sets `sla_alerted_at`). */
-export function slaBreachAlertJob(workspaceId: string, caseId: string): NewJob<SendAlertPayload> {
+/**
+ * The alert of an SLA breach: once per case and due time (the sweep also sets `sla_alerted_at`).
+ * The key carries the due time, so a case whose due time was moved later (which clears
+ * `sla_alerted_at`, repo/cases.ts `updateCase`) is announced again when it breaches the new one.
+ */
+export function slaBreachAlertJob(
+  workspaceId: string,
+  caseId: string,
+  dueAt: Date,
+): NewJob<SendAlertPayload> {
   return {
     queue: SEND_ALERT_QUEUE,
     workspaceId,
     payload: { kind: 'sla_breach', case_id: caseId },
-    uniqueKey: `alert:sla_breach:${caseId}`,
+    uniqueKey: `alert:sla_breach:${caseId}:${dueAt.getTime()}`,
   };
 }
 

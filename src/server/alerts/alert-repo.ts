@@ -7,7 +7,7 @@ import {
   type StoredAlertSettings,
 } from '../../core/alerts';
 import { emptyDistribution } from '../../core/nps';
-import type { Queryable } from '../db/port';
+import type { Database, Queryable } from '../db/port';
 
 export interface AlertWorkspace {
   id: string;
@@ -45,26 +45,38 @@ export async function getAlertWorkspace(
 }
 
 /**
- * Saves the settings. A new or removed Slack URL clears a recorded Slack failure (the user fixed
- * it); the same URL keeps it.
+ * Changes the settings in one transaction: reads them with `SELECT … FOR UPDATE`, applies `change`
+ * (which may throw to refuse it: nothing is written) and writes the result. The row lock keeps a
+ * concurrent write (a Slack failure recorded by `recordSlackFailure`, another change) from being
+ * lost between the read and the write. A new or removed Slack URL clears a recorded Slack failure
+ * (the user fixed it); the same URL keeps it. Undefined when the workspace does not exist.
  */
-export async function saveAlertSettings(
-  db: Queryable,
+export async function updateAlertSettings(
+  db: Database,
   workspaceId: string,
-  settings: AlertSettings,
-  previous: StoredAlertSettings,
+  change: (current: StoredAlertSettings) => AlertSettings,
   now: Date,
-): Promise<StoredAlertSettings> {
-  const stored: StoredAlertSettings = {
-    ...settings,
-    slack_failure: settings.slack_webhook_url === previous.slack_webhook_url ? previous.slack_failure : null,
-  };
-  await db.query('UPDATE workspace SET alert_settings = $2::jsonb, updated_at = $3 WHERE id = $1', [
-    workspaceId,
-    JSON.stringify(stored),
-    now,
-  ]);
-  return stored;
+): Promise<StoredAlertSettings | undefined> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<{ alert_settings: unknown }>(
+      'SELECT alert_settings FROM workspace WHERE id = $1 FOR UPDATE',
+      [workspaceId],
+    );
+    if (!rows[0]) return undefined;
+    const previous = alertSettingsOf(rows[0].alert_settings);
+    const settings = change(previous);
+    const stored: StoredAlertSettings = {
+      ...settings,
+      slack_failure:
+        settings.slack_webhook_url === previous.slack_webhook_url ? previous.slack_failure : null,
+    };
+    await tx.query('UPDATE workspace SET alert_settings = $2::jsonb, updated_at = $3 WHERE id = $1', [
+      workspaceId,
+      JSON.stringify(stored),
+      now,
+    ]);
+    return stored;
+  });
 }
 
 /**
@@ -97,7 +109,22 @@ export async function adminEmails(db: Queryable, workspaceId: string): Promise<s
   return rows.map((r) => r.email);
 }
 
+/**
+ * Whether `email` (lower case) is the address of a member of the workspace. Owners named by
+ * contact or account attributes are untrusted (a widget visitor can set them): only members' and
+ * the alert addresses are ever emailed.
+ */
+export async function isMemberEmail(db: Queryable, workspaceId: string, email: string): Promise<boolean> {
+  const rows = await db.query(
+    `SELECT 1 FROM membership m JOIN app_user u ON u.id = m.user_id
+     WHERE m.workspace_id = $1 AND lower(u.email) = $2 LIMIT 1`,
+    [workspaceId, email],
+  );
+  return rows.length > 0;
+}
+
 export interface DetractorRow {
+  /** The response's score now (the respondent may have corrected it since the alert was raised). */
   score: number;
   comment: string | null;
   created_at: Date;

@@ -39,7 +39,6 @@ export function alertDigestHandler(deps: {
     const base = deps.publicUrl;
     const message = digestMessage({
       locale: member.locale,
-      timeZone: workspace.timeZone,
       workspaceName: workspace.name,
       period: payload.period,
       from: windows.current.from,

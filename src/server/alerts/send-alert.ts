@@ -4,8 +4,13 @@
  * up and working), in one statement. Their unique keys derive from this job's, so a rerun adds
  * nothing and each channel retries on its own.
  *
- * Email recipients: the owner when it is an email address (new detractor, SLA breach), else the
- * workspace's alert addresses (settings `emails`), else its owners and admins.
+ * Email recipients: the owner (new detractor, SLA breach) when it is the address of a member of
+ * the workspace or one of its alert addresses, else the alert addresses (settings `emails`), else
+ * the owners and admins. An owner can come from a contact's or account's `owner` attribute, which
+ * an anonymous widget visitor can set: any other address is never emailed.
+ *
+ * A new-detractor alert is dropped when, at send time, its response is gone or no longer a
+ * detractor (the respondent corrected the score within the edit window).
  */
 import {
   type AlertMessage,
@@ -17,6 +22,7 @@ import {
   slackFailedMessage,
 } from '../../core/alerts';
 import { isEmailAddress } from '../../core/cases';
+import { categoryOf } from '../../core/nps';
 import type { Queryable } from '../db/port';
 import { enqueueMany, type NewJob } from '../jobs/queue';
 import { type JobHandler, PermanentJobError } from '../jobs/worker';
@@ -34,6 +40,7 @@ import {
   detractorFacts,
   distributionOfDays,
   getAlertWorkspace,
+  isMemberEmail,
 } from './alert-repo';
 import { SLACK_MAX_ATTEMPTS } from './slack';
 
@@ -49,13 +56,22 @@ interface Rendered {
   slack: boolean;
 }
 
-/** Who gets the email: the owner if it is an address, else the alert addresses, else owners and admins. */
+/**
+ * Who gets the email: the owner if it is a member's address or an alert address, else the alert
+ * addresses, else the owners and admins.
+ */
 export async function alertRecipients(
   db: Queryable,
   workspace: AlertWorkspace,
   owner: string | null,
 ): Promise<string[]> {
-  if (owner && isEmailAddress(owner.trim())) return [owner.trim().toLowerCase()];
+  const address = owner?.trim().toLowerCase() ?? '';
+  if (
+    isEmailAddress(address) &&
+    (workspace.settings.emails.some((e) => e.toLowerCase() === address) ||
+      (await isMemberEmail(db, workspace.id, address)))
+  )
+    return [address];
   if (workspace.settings.emails.length > 0) return workspace.settings.emails;
   return adminEmails(db, workspace.id);
 }
@@ -75,7 +91,8 @@ export async function renderAlert(
     case 'new_detractor': {
       if (!s.new_detractor) return null;
       const facts = await detractorFacts(db, workspace.id, payload.response_id, payload.case_id);
-      if (!facts) return null; // the response was deleted meanwhile
+      // Deleted meanwhile, or the respondent corrected the score (to 7 or more) within the edit window.
+      if (!facts || categoryOf(Number(facts.score)) !== 'detractor') return null;
       const owner = payload.owner ?? facts.case_owner;
       const message = newDetractorMessage({
         ...common,

@@ -1,4 +1,7 @@
-/** CRM connections, links and push records in the database (migration 0029): SQL and nothing else. */
+/**
+ * CRM connections, links and push records in the database (migrations 0029, 0032, 0033): SQL and
+ * nothing else. Every statement is scoped by workspace_id, also where the connection id alone would do.
+ */
 import type { CrmField, CrmProvider, RemoteCompany, RemoteContact } from '../../core/crm-mapping';
 import { externalIdOf } from '../../core/crm-mapping';
 import type { Queryable } from '../db/port';
@@ -162,17 +165,86 @@ export async function updateCrmConnection(
   return rows[0];
 }
 
-/** Salesforce: keeps the session the token endpoint gave, for the next runs. */
+/**
+ * The credentials a run read at its start. What the run learnt with them (a Salesforce session,
+ * the field keys) is written back only while the connection still has them: a PATCH in between
+ * (another account, another URL) must not get a session or keys of the old one.
+ */
+export interface CrmCredentials {
+  readonly token: string;
+  readonly client_id: string | null;
+  readonly base_url: string;
+}
+
+/** Salesforce: keeps the session the token endpoint gave, for the next runs (see `CrmCredentials`). */
 export async function saveCrmSession(
   db: Queryable,
-  connectionId: string,
+  connection: { id: string; workspace_id: string } & CrmCredentials,
   session: { access_token: string; instance_url: string },
 ): Promise<void> {
-  await db.query('UPDATE crm_connection SET access_token = $2, instance_url = $3 WHERE id = $1', [
-    connectionId,
-    session.access_token,
-    session.instance_url,
-  ]);
+  await db.query(
+    `UPDATE crm_connection SET access_token = $3, instance_url = $4
+     WHERE workspace_id = $1 AND id = $2 AND token = $5 AND client_id IS NOT DISTINCT FROM $6 AND base_url = $7`,
+    [
+      connection.workspace_id,
+      connection.id,
+      session.access_token,
+      session.instance_url,
+      connection.token,
+      connection.client_id,
+      connection.base_url,
+    ],
+  );
+}
+
+/** How long a run's lease lasts unless renewed; a run renews it at every page and before every wait. */
+export const CRM_RUN_LEASE_MS = 30 * 60_000;
+
+/**
+ * Takes the run lease of an active connection (migration 0033): true when this run holds it now,
+ * false when another run does (or the connection is paused or gone).
+ */
+export async function claimCrmRun(
+  db: Queryable,
+  connection: { id: string; workspace_id: string },
+  runId: string,
+  now: Date,
+): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE crm_connection SET running_until = $4, run_id = $3
+     WHERE workspace_id = $1 AND id = $2 AND status = 'active' AND (running_until IS NULL OR running_until < $5)
+     RETURNING id`,
+    [connection.workspace_id, connection.id, runId, new Date(now.getTime() + CRM_RUN_LEASE_MS), now],
+  );
+  return rows.length === 1;
+}
+
+/** Extends the lease held by `runId`; false when the run lost it (it lapsed and another run took it). */
+export async function renewCrmRun(
+  db: Queryable,
+  connection: { id: string; workspace_id: string },
+  runId: string,
+  now: Date,
+): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE crm_connection SET running_until = $4 WHERE workspace_id = $1 AND id = $2 AND run_id = $3
+     RETURNING id`,
+    [connection.workspace_id, connection.id, runId, new Date(now.getTime() + CRM_RUN_LEASE_MS)],
+  );
+  return rows.length === 1;
+}
+
+/** Gives the lease back (if `runId` still holds it). */
+export async function releaseCrmRun(
+  db: Queryable,
+  connection: { id: string; workspace_id: string },
+  runId: string,
+): Promise<void> {
+  await db.query(
+    `UPDATE crm_connection SET running_until = NULL, run_id = NULL
+     WHERE workspace_id = $1 AND id = $2 AND run_id = $3`,
+    [connection.workspace_id, connection.id, runId],
+  );
 }
 
 /** Deletes a connection with its links and push records (the Plaudit contacts and accounts stay). */
@@ -188,31 +260,48 @@ export async function deleteCrmConnection(
   return rows[0];
 }
 
+/** The remote field keys, for the credentials they were found with (see `CrmCredentials`). */
 export async function saveFieldKeys(
   db: Queryable,
-  connectionId: string,
+  connection: { id: string; workspace_id: string } & CrmCredentials,
   keys: Record<CrmField, string> | null,
 ): Promise<void> {
-  await db.query('UPDATE crm_connection SET field_keys = $2::jsonb WHERE id = $1', [
-    connectionId,
-    keys === null ? null : JSON.stringify(keys),
-  ]);
+  await db.query(
+    `UPDATE crm_connection SET field_keys = $3::jsonb
+     WHERE workspace_id = $1 AND id = $2 AND token = $4 AND client_id IS NOT DISTINCT FROM $5 AND base_url = $6`,
+    [
+      connection.workspace_id,
+      connection.id,
+      keys === null ? null : JSON.stringify(keys),
+      connection.token,
+      connection.client_id,
+      connection.base_url,
+    ],
+  );
 }
 
 /** The outcome of a run: its counts, the phases that finished, and the error (null clears it). */
 export async function recordCrmRun(
   db: Queryable,
-  connectionId: string,
+  connection: { id: string; workspace_id: string },
   run: { counts: CrmRunCounts; pushed: boolean; pulled: boolean; error: string | null },
   now: Date,
 ): Promise<void> {
   await db.query(
-    `UPDATE crm_connection SET last_run = $2::jsonb,
-       last_push_at = CASE WHEN $3::boolean THEN $6 ELSE last_push_at END,
-       last_pull_at = CASE WHEN $4::boolean THEN $6 ELSE last_pull_at END,
-       last_error = $5, last_error_at = CASE WHEN $5::text IS NULL THEN NULL ELSE $6 END
-     WHERE id = $1`,
-    [connectionId, JSON.stringify(run.counts), run.pushed, run.pulled, run.error, now],
+    `UPDATE crm_connection SET last_run = $3::jsonb,
+       last_push_at = CASE WHEN $4::boolean THEN $7 ELSE last_push_at END,
+       last_pull_at = CASE WHEN $5::boolean THEN $7 ELSE last_pull_at END,
+       last_error = $6, last_error_at = CASE WHEN $6::text IS NULL THEN NULL ELSE $7 END
+     WHERE workspace_id = $1 AND id = $2`,
+    [
+      connection.workspace_id,
+      connection.id,
+      JSON.stringify(run.counts),
+      run.pushed,
+      run.pulled,
+      run.error,
+      now,
+    ],
   );
 }
 
@@ -248,7 +337,7 @@ export async function listPushCandidates(
        WHERE r.contact_id = c.id AND r.workspace_id = c.workspace_id
        ORDER BY r.created_at DESC, r.id DESC LIMIT 1
      ) l
-     LEFT JOIN crm_push p ON p.connection_id = $2 AND p.contact_id = c.id
+     LEFT JOIN crm_push p ON p.workspace_id = c.workspace_id AND p.connection_id = $2 AND p.contact_id = c.id
      WHERE c.workspace_id = $1 AND c.email IS NOT NULL AND c.id > $3::uuid
        AND (p.contact_id IS NULL OR p.status = 'failed' OR p.response_id <> l.id
             OR p.response_updated_at <> l.updated_at)
@@ -283,7 +372,8 @@ export async function recordPushes(
        AS u(contact_id, response_id, response_updated_at, status, remote_id, error)
      ON CONFLICT (connection_id, contact_id) DO UPDATE SET response_id = excluded.response_id,
        response_updated_at = excluded.response_updated_at, status = excluded.status,
-       remote_id = excluded.remote_id, error = excluded.error, pushed_at = excluded.pushed_at`,
+       remote_id = excluded.remote_id, error = excluded.error, pushed_at = excluded.pushed_at
+     WHERE crm_push.workspace_id = excluded.workspace_id`,
     [
       connectionId,
       workspaceId,
@@ -301,14 +391,14 @@ export async function recordPushes(
 /** The remote record linked to each contact, where one is. */
 export async function remoteIdsOfContacts(
   db: Queryable,
-  connectionId: string,
+  connection: { id: string; workspace_id: string },
   contactIds: readonly string[],
 ): Promise<Map<string, string>> {
   const rows = await db.query<{ local_id: string; remote_id: string }>(
     `SELECT DISTINCT ON (local_id) local_id, remote_id FROM crm_link
-     WHERE connection_id = $1 AND kind = 'contact' AND local_id = ANY($2::uuid[])
+     WHERE workspace_id = $1 AND connection_id = $2 AND kind = 'contact' AND local_id = ANY($3::uuid[])
      ORDER BY local_id, updated_at DESC, remote_id`,
-    [connectionId, contactIds],
+    [connection.workspace_id, connection.id, contactIds],
   );
   return new Map(rows.map((r) => [r.local_id, r.remote_id]));
 }
@@ -329,20 +419,22 @@ export async function saveLinks(
      SELECT $1, $2, u.remote_id, u.local_id, $3, $6
      FROM unnest($4::text[], $5::uuid[]) AS u(remote_id, local_id)
      ON CONFLICT (connection_id, kind, remote_id) DO UPDATE SET local_id = excluded.local_id,
-       updated_at = excluded.updated_at`,
+       updated_at = excluded.updated_at
+     WHERE crm_link.workspace_id = excluded.workspace_id`,
     [connectionId, kind, workspaceId, unique.map((l) => l.remote_id), unique.map((l) => l.local_id), now],
   );
 }
 
 export async function deleteContactLinks(
   db: Queryable,
-  connectionId: string,
+  connection: { id: string; workspace_id: string },
   remoteIds: readonly string[],
 ): Promise<void> {
   if (remoteIds.length === 0) return;
   await db.query(
-    `DELETE FROM crm_link WHERE connection_id = $1 AND kind = 'contact' AND remote_id = ANY($2::text[])`,
-    [connectionId, remoteIds],
+    `DELETE FROM crm_link
+     WHERE workspace_id = $1 AND connection_id = $2 AND kind = 'contact' AND remote_id = ANY($3::text[])`,
+    [connection.workspace_id, connection.id, remoteIds],
   );
 }
 
@@ -362,8 +454,8 @@ export async function upsertPulledAccounts(
   if (companies.length === 0) return byRemote;
   const linked = await db.query<{ remote_id: string; id: string }>(
     `SELECT l.remote_id, a.id FROM crm_link l JOIN account a ON a.id = l.local_id AND a.workspace_id = l.workspace_id
-     WHERE l.connection_id = $1 AND l.kind = 'account' AND l.remote_id = ANY($2::text[])`,
-    [connection.id, companies.map((c) => c.id)],
+     WHERE l.workspace_id = $1 AND l.connection_id = $2 AND l.kind = 'account' AND l.remote_id = ANY($3::text[])`,
+    [ws, connection.id, companies.map((c) => c.id)],
   );
   for (const r of linked) byRemote.set(r.remote_id, r.id);
   const unlinked = companies.filter((c) => !byRemote.has(c.id));
@@ -432,8 +524,8 @@ export async function upsertPulledContacts(
   const byRemote = new Map<string, string>();
   const linked = await db.query<{ remote_id: string; id: string }>(
     `SELECT l.remote_id, c.id FROM crm_link l JOIN contact c ON c.id = l.local_id AND c.workspace_id = l.workspace_id
-     WHERE l.connection_id = $1 AND l.kind = 'contact' AND l.remote_id = ANY($2::text[])`,
-    [connection.id, contacts.map((c) => c.id)],
+     WHERE l.workspace_id = $1 AND l.connection_id = $2 AND l.kind = 'contact' AND l.remote_id = ANY($3::text[])`,
+    [ws, connection.id, contacts.map((c) => c.id)],
   );
   for (const r of linked) byRemote.set(r.remote_id, r.id);
   const unlinked = contacts.filter((c) => !byRemote.has(c.id));
@@ -506,8 +598,9 @@ export async function upsertPulledContacts(
   // A contact the push could not find in the CRM is tried again now that the CRM has it.
   if (newlyLinked.length > 0) {
     await db.query(
-      `DELETE FROM crm_push WHERE connection_id = $1 AND status = 'not_found' AND contact_id = ANY($2::uuid[])`,
-      [connection.id, newlyLinked],
+      `DELETE FROM crm_push
+       WHERE workspace_id = $1 AND connection_id = $2 AND status = 'not_found' AND contact_id = ANY($3::uuid[])`,
+      [ws, connection.id, newlyLinked],
     );
   }
   return newlyLinked;
@@ -516,14 +609,14 @@ export async function upsertPulledContacts(
 /** Account ids of remote companies linked earlier (for contacts whose company is on another page). */
 export async function accountIdsOfRemote(
   db: Queryable,
-  connectionId: string,
+  connection: { id: string; workspace_id: string },
   remoteIds: readonly string[],
 ): Promise<Map<string, string>> {
   if (remoteIds.length === 0) return new Map();
   const rows = await db.query<{ remote_id: string; local_id: string }>(
     `SELECT l.remote_id, l.local_id FROM crm_link l JOIN account a ON a.id = l.local_id AND a.workspace_id = l.workspace_id
-     WHERE l.connection_id = $1 AND l.kind = 'account' AND l.remote_id = ANY($2::text[])`,
-    [connectionId, remoteIds],
+     WHERE l.workspace_id = $1 AND l.connection_id = $2 AND l.kind = 'account' AND l.remote_id = ANY($3::text[])`,
+    [connection.workspace_id, connection.id, remoteIds],
   );
   return new Map(rows.map((r) => [r.remote_id, r.local_id]));
 }

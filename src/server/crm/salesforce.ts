@@ -74,7 +74,7 @@ export interface SalesforceClientOptions {
   readonly session: SalesforceSession | null;
   /** Keeps a new session for the next runs. */
   readonly saveSession?: (session: SalesforceSession) => Promise<void>;
-  readonly http?: Omit<CrmHttpOptions, 'baseUrl' | 'headers' | 'service' | 'isRateLimit'>;
+  readonly http?: Omit<CrmHttpOptions, 'baseUrl' | 'headers' | 'service' | 'isRateLimit' | 'secrets'>;
 }
 
 interface QueryResult {
@@ -96,7 +96,9 @@ const isRequestLimit = (status: number, body: unknown) =>
 export function salesforceClient(options: SalesforceClientOptions): CrmClient {
   let session = options.session;
   const service = 'Salesforce';
-  const tokenEndpoint = crmHttp({ ...options.http, baseUrl: options.baseUrl, headers: {}, service });
+  // The client secret (and id) go in the token request's form: never in a message, wherever echoed.
+  const secrets = [options.clientSecret, options.clientId];
+  const tokenEndpoint = crmHttp({ ...options.http, baseUrl: options.baseUrl, headers: {}, service, secrets });
 
   async function authenticate(): Promise<SalesforceSession> {
     let body: { access_token?: unknown; instance_url?: unknown } | null;
@@ -139,6 +141,7 @@ export function salesforceClient(options: SalesforceClientOptions): CrmClient {
       baseUrl: s.instanceUrl,
       headers: { authorization: `Bearer ${s.accessToken}` },
       service,
+      secrets,
       isRateLimit: isRequestLimit,
     });
 

@@ -13,12 +13,19 @@
  * Errors do not fail the job: the run records them as the connection's last_error and the chain's
  * next run (within 5 minutes) tries again; 429s are waited out inside the run first (http.ts).
  *
+ * One run at a time per connection (migration 0033): a run first takes the connection's lease
+ * (`claimCrmRun`), renews it at every page and batch and before every rate-limit wait, and gives it
+ * back at the end. A run that cannot take it (another one is working) does nothing; a run that lost
+ * it (it lapsed after `CRM_RUN_LEASE_MS` without renewal and another run took it) stops without
+ * recording anything. What a run learnt with its credentials (a Salesforce session, field keys) is
+ * written back only while the connection still has those credentials.
+ *
  * The chain: each run first enqueues the next one at the next full 5 minutes (unique key
  * `sync:<connection id>:<time>`), so a run that fails does not end the schedule. A paused or deleted
  * connection's run does nothing and enqueues nothing; creating, resuming or "sync now" enqueues a
  * run at once.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { type CrmField, crmValuesOf, nextCrmRunAt, pullIsDue } from '../../core/crm-mapping';
 import type { Database, Queryable } from '../db/port';
 import { enqueue } from '../jobs/queue';
@@ -31,13 +38,16 @@ import {
   accountIdsOfRemote,
   type CrmConnectionWithToken,
   type CrmRunCounts,
+  claimCrmRun,
   deleteContactLinks,
   getCrmConnectionWithToken,
   listPushCandidates,
   type PushCandidate,
   recordCrmRun,
   recordPushes,
+  releaseCrmRun,
   remoteIdsOfContacts,
+  renewCrmRun,
   saveCrmSession,
   saveFieldKeys,
   saveLinks,
@@ -161,9 +171,17 @@ export interface CrmRunResult {
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** The run's lease lapsed and another run holds it now: this run stops and records nothing. */
+export class CrmLeaseLostError extends Error {
+  override readonly name = 'CrmLeaseLostError';
+}
+
+/** Renews the run's lease (throws `CrmLeaseLostError` when it is gone). */
+type Renew = () => Promise<void>;
+
 /**
  * One run of a connection at `now`. Returns null when there is nothing to do (no such connection in
- * the workspace, or paused).
+ * the workspace, paused, or another run of it is working) or the run lost its lease.
  */
 export async function runCrmSync(
   db: Database,
@@ -177,14 +195,51 @@ export async function runCrmSync(
     signal?: AbortSignal;
   },
 ): Promise<CrmRunResult | null> {
+  const { now } = options;
+  const clock = options.clock ?? (() => now);
+  const target = { id: connectionId, workspace_id: workspaceId };
+  const runId = randomUUID();
+  if (!UUID.test(connectionId) || !(await claimCrmRun(db, target, runId, now))) return null;
+  const renew: Renew = async () => {
+    if (!(await renewCrmRun(db, target, runId, clock())))
+      throw new CrmLeaseLostError(`run ${runId} lost the lease of connection ${connectionId}`);
+  };
+  try {
+    return await runLeased(db, workspaceId, connectionId, { ...options, clock }, renew);
+  } catch (error) {
+    if (error instanceof CrmLeaseLostError) return null;
+    throw error;
+  } finally {
+    await releaseCrmRun(db, target, runId);
+  }
+}
+
+async function runLeased(
+  db: Database,
+  workspaceId: string,
+  connectionId: string,
+  options: {
+    now: Date;
+    pull?: boolean;
+    clock: () => Date;
+    sleep?: CrmSyncDeps['sleep'];
+    signal?: AbortSignal;
+  },
+  renew: Renew,
+): Promise<CrmRunResult | null> {
   const connection = await getCrmConnectionWithToken(db, workspaceId, connectionId);
   if (connection?.status !== 'active') return null;
   const { now } = options;
+  const sleep = options.sleep ?? defaultSleep;
   const client = clientFor(connection, {
-    clock: options.clock ?? (() => now),
-    sleep: options.sleep ?? defaultSleep,
+    clock: options.clock,
+    // A wait for a rate limit first makes sure the lease outlasts it.
+    sleep: async (ms, signal) => {
+      await renew();
+      await sleep(ms, signal);
+    },
     signal: options.signal,
-    saveSession: (session) => saveCrmSession(db, connection.id, session),
+    saveSession: (session) => saveCrmSession(db, connection, session),
   });
   const counts: CrmRunCounts = { pushed: 0, not_found: 0, failed: 0, contacts: 0, accounts: 0 };
   const errors: string[] = [];
@@ -193,26 +248,29 @@ export async function runCrmSync(
 
   if (connection.pull_enabled && pullIsDue(connection.last_pull_at, now, options.pull === true)) {
     try {
-      await pull(db, connection, client, counts, now);
+      await pull(db, connection, client, counts, now, renew);
       pulled = true;
     } catch (error) {
+      if (error instanceof CrmLeaseLostError) throw error;
       errors.push(`pull: ${messageOf(error)}`);
     }
   }
   if (connection.push_enabled) {
     try {
-      await push(db, connection, client, counts, now);
+      await push(db, connection, client, counts, now, renew);
       pushed = true;
     } catch (error) {
+      if (error instanceof CrmLeaseLostError) throw error;
       // A 400 may mean a field was deleted in the CRM: the next run makes sure of them again.
-      if (error instanceof CrmHttpError && error.status === 400) await saveFieldKeys(db, connection.id, null);
+      if (error instanceof CrmHttpError && error.status === 400) await saveFieldKeys(db, connection, null);
       errors.push(`push: ${messageOf(error)}`);
     }
   }
   if (counts.failed > 0 && errors.length === 0)
     errors.push(`push: ${counts.failed} contact(s) refused by the CRM`);
   const error = errors.length === 0 ? null : errors.join('; ').slice(0, 2000);
-  await recordCrmRun(db, connection.id, { counts, pushed, pulled, error }, now);
+  await renew();
+  await recordCrmRun(db, connection, { counts, pushed, pulled, error }, now);
   return { counts, pulled, pushed, error };
 }
 
@@ -222,9 +280,11 @@ async function pull(
   client: CrmClient,
   counts: CrmRunCounts,
   now: Date,
+  renew: Renew,
 ): Promise<void> {
   let cursor: string | null = null;
   do {
+    await renew();
     const page = await client.listCompanies(cursor);
     await db.transaction((tx) => upsertPulledAccounts(tx, connection, page.items, now));
     counts.accounts += page.items.length;
@@ -232,12 +292,13 @@ async function pull(
   } while (cursor);
   cursor = null;
   do {
+    await renew();
     const page = await client.listContacts(cursor);
     const companyIds = [
       ...new Set(page.items.map((c) => c.companyId).filter((id): id is string => id !== null)),
     ];
     await db.transaction(async (tx) => {
-      const accountOf = await accountIdsOfRemote(tx, connection.id, companyIds);
+      const accountOf = await accountIdsOfRemote(tx, connection, companyIds);
       await upsertPulledContacts(tx, connection, page.items, accountOf, now);
     });
     counts.contacts += page.items.length;
@@ -251,11 +312,13 @@ async function push(
   client: CrmClient,
   counts: CrmRunCounts,
   now: Date,
+  renew: Renew,
 ): Promise<void> {
   let fieldKeys: Record<CrmField, string> | null = connection.field_keys;
   let after = NIL_UUID;
   let done = 0;
   while (done < MAX_PUSH_PER_RUN) {
+    await renew();
     const page = await listPushCandidates(db, connection.workspace_id, connection.id, {
       after,
       limit: Math.min(client.pushBatchSize, MAX_PUSH_PER_RUN - done),
@@ -265,11 +328,11 @@ async function push(
     if (fieldKeys === null) {
       // Once per connection (again only after the CRM said a field is gone).
       fieldKeys = await client.ensureFields();
-      await saveFieldKeys(db, connection.id, fieldKeys);
+      await saveFieldKeys(db, connection, fieldKeys);
     }
     const links = await remoteIdsOfContacts(
       db,
-      connection.id,
+      connection,
       page.map((c) => c.contact_id),
     );
     const items = page.map((c) => ({
@@ -333,7 +396,7 @@ async function recordOutcomes(
     );
     await deleteContactLinks(
       tx,
-      connection.id,
+      connection,
       outcomes
         .filter((o) => o.status === 'not_found' && links.has(o.contactId))
         .map((o) => links.get(o.contactId)!),
@@ -363,6 +426,7 @@ export function crmSyncHandler(deps: CrmSyncDeps): JobHandler {
     // Deleted or paused: the chain ends here (resuming starts a new one).
     if (connection?.status !== 'active') return;
     await scheduleNextCrmRun(db, connection, now);
+    // Another run of this connection is working: this one does nothing (the chain goes on).
     await runCrmSync(db, job.workspaceId, connectionId, {
       now,
       pull: payload.pull === true,

@@ -66,7 +66,7 @@ export function createApp(deps: AppDeps) {
   const app = new Hono();
   const ctx: AppContext = {
     ...deps,
-    writer: new ResponseWriter(deps.db),
+    writer: new ResponseWriter(deps.db, undefined, deps.clock),
     authenticator: new RequestAuthenticator(
       new ApiKeyAuthenticator(deps.db, deps.clock),
       new SessionAuthenticator(deps.db, deps.clock, deps.config.publicUrl, deps.config.sessionDays),

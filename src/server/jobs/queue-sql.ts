@@ -74,11 +74,12 @@ export function claimJobs(): string {
 /**
  * $1 queue, $2 now, $3 limit. Finishes up to $3 due, queued jobs of the queue that no one holds and
  * returns their payloads: a handler takes over their work in its own transaction (`takeQueued`).
+ * Never a job that failed before (attempts > 0): its failure stays its own, with its retries.
  */
 export function takeQueuedJobs(): string {
   return `WITH taken AS (
       SELECT id FROM job
-      WHERE state = 'queued' AND queue = $1 AND run_at <= $2::timestamptz
+      WHERE state = 'queued' AND queue = $1 AND run_at <= $2::timestamptz AND attempts = 0
       ORDER BY run_at, id
       LIMIT $3
       FOR UPDATE SKIP LOCKED

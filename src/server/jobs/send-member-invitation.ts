@@ -7,8 +7,7 @@
  */
 
 import type { Mailer } from '../channels/email/mailer';
-import { MailSendError } from '../channels/email/mailer';
-import { escapeHtml } from '../http/escape-html';
+import { germanOrEnglish, renderNoticeEmail, sendNotice } from '../channels/email/notice-email';
 import { type JobHandler, PermanentJobError } from './worker';
 
 export const SEND_MEMBER_INVITATION_QUEUE = 'send-member-invitation';
@@ -72,26 +71,29 @@ export function sendMemberInvitationHandler(deps: {
     );
     const row = rows[0];
     if (!row || row.accepted_at || row.revoked_at || new Date(row.expires_at) <= deps.clock()) return;
-    const t = row.default_locale.startsWith('de') ? TEXTS.de : TEXTS.en;
+    const t = TEXTS[germanOrEnglish(row.default_locale)];
     const day = new Date(row.expires_at).toISOString().slice(0, 10);
     const intro = t.intro(row.inviter_name ?? t.someone, row.workspace_name, t.roles[row.role] ?? row.role);
     const host = new URL(deps.publicUrl).hostname;
+    const { html, text } = renderNoticeEmail({
+      blocks: [intro, { button: { label: t.button, url } }],
+      footer: { text: t.expiry(day) },
+    });
+    const forgetLink = () =>
+      db.query(`UPDATE job SET payload = payload - 'invite_url' WHERE id = $1`, [job.id]);
     try {
-      await deps.mailer.send({
+      await sendNotice(deps.mailer, {
         to: { address: row.email },
         subject: t.subject(row.workspace_name),
-        text: `${intro}\n\n${t.button}: ${url}\n\n${t.expiry(day)}\n`,
-        html:
-          `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1f2328">` +
-          `<p>${escapeHtml(intro)}</p><p><a href="${escapeHtml(url)}" style="display:inline-block;padding:10px 16px;` +
-          `background:#0b57d0;color:#fff;border-radius:6px;text-decoration:none">${escapeHtml(t.button)}</a></p>` +
-          `<p style="color:#57606a">${escapeHtml(t.expiry(day))}</p></body></html>`,
+        text,
+        html,
         messageId: `<member-invitation.${payload.invitation_id}@${host}>`,
       });
     } catch (error) {
-      if (error instanceof MailSendError && !error.retryable) throw new PermanentJobError(error.message);
+      // A job that ends here (a permanent failure, or its last attempt) keeps no usable link.
+      if (error instanceof PermanentJobError || job.attempts >= job.maxAttempts) await forgetLink();
       throw error;
     }
-    await db.query(`UPDATE job SET payload = payload - 'invite_url' WHERE id = $1`, [job.id]);
+    await forgetLink();
   };
 }

@@ -3,14 +3,14 @@
  * has an email address) is told, in their language (German or English), that their words are now
  * shown, with a link to withdraw consent at any time (`/t/withdraw/<token>`). The payload carries
  * that link, since the database keeps only a hash of its token; the handler removes it as soon as
- * the mail server has taken the message, like the member invitation. Nothing is sent when the
- * testimonial was rejected or withdrawn meanwhile, nor to an address that bounced or complained
- * (an unsubscription from survey emails does not stop it: it is about the customer's own consent).
- * One job per response, ever (its unique key).
+ * the mail server has taken the message, like the member invitation, and also when sending failed
+ * for good or on the last attempt (a dead job keeps no live link); an earlier transient failure
+ * keeps it for the retry. Nothing is sent when the testimonial was rejected or withdrawn meanwhile,
+ * nor to an address that bounced or complained (an unsubscription from survey emails does not
+ * stop it: it is about the customer's own consent). One job per response, ever (its unique key).
  */
 import type { Mailer } from '../channels/email/mailer';
-import { MailSendError } from '../channels/email/mailer';
-import { escapeHtml } from '../http/escape-html';
+import { germanOrEnglish, renderNoticeEmail, sendNotice } from '../channels/email/notice-email';
 import { type JobHandler, PermanentJobError } from './worker';
 
 export const SEND_TESTIMONIAL_NOTICE_QUEUE = 'send-testimonial-notice';
@@ -58,8 +58,7 @@ export const NOTICE_TEXTS = {
   },
 };
 
-export const noticeTextsFor = (locale: string | null | undefined) =>
-  (locale ?? '').toLowerCase().startsWith('de') ? NOTICE_TEXTS.de : NOTICE_TEXTS.en;
+export const noticeTextsFor = (locale: string | null | undefined) => NOTICE_TEXTS[germanOrEnglish(locale)];
 
 export function sendTestimonialNoticeHandler(deps: { publicUrl: string; mailer: Mailer }): JobHandler {
   return async ({ job, db }) => {
@@ -85,36 +84,33 @@ export function sendTestimonialNoticeHandler(deps: { publicUrl: string; mailer: 
     }
     const t = noticeTextsFor(row.response_locale ?? row.contact_locale ?? row.default_locale);
     const firstName = row.contact_name?.trim().split(/\s+/)[0] ?? null;
-    const lines = [
-      t.greeting(firstName),
-      '',
-      t.intro(row.workspace_name),
-      '',
-      `"${row.comment}"`,
-      t.signed(row.display_name ?? ''),
-      '',
-      t.withdraw,
-      `${t.button}: ${url}`,
-    ];
+    const { html, text } = renderNoticeEmail({
+      blocks: [
+        t.greeting(firstName),
+        t.intro(row.workspace_name),
+        { quote: row.comment ?? '' },
+        t.signed(row.display_name ?? ''),
+        t.withdraw,
+        { link: { label: t.button, url } },
+      ],
+    });
     const host = new URL(deps.publicUrl).hostname;
+    const forgetLink = () =>
+      db.query(`UPDATE job SET payload = payload - 'withdraw_url' WHERE id = $1`, [job.id]);
     try {
-      await deps.mailer.send({
+      await sendNotice(deps.mailer, {
         to: { address: row.email },
         subject: t.subject(row.workspace_name),
-        text: `${lines.join('\n')}\n`,
-        html:
-          `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1f2328">` +
-          `<p>${escapeHtml(t.greeting(firstName))}</p><p>${escapeHtml(t.intro(row.workspace_name))}</p>` +
-          `<blockquote style="margin:0 0 1em;padding:.5em 1em;border-left:4px solid #0b57d0">` +
-          `${escapeHtml(row.comment ?? '')}</blockquote>` +
-          `<p>${escapeHtml(t.signed(row.display_name ?? ''))}</p><p>${escapeHtml(t.withdraw)}</p>` +
-          `<p><a href="${escapeHtml(url)}" style="color:#0b57d0">${escapeHtml(t.button)}</a></p></body></html>`,
+        text,
+        html,
         messageId: `<testimonial.${payload.response_id}@${host}>`,
       });
     } catch (error) {
-      if (error instanceof MailSendError && !error.retryable) throw new PermanentJobError(error.message);
+      // A failure that ends the job (permanent, or the last attempt) must not leave a dead job with
+      // a live withdrawal link. A transient one before the last attempt keeps it for the retry.
+      if (error instanceof PermanentJobError || job.attempts >= job.maxAttempts) await forgetLink();
       throw error;
     }
-    await db.query(`UPDATE job SET payload = payload - 'withdraw_url' WHERE id = $1`, [job.id]);
+    await forgetLink();
   };
 }

@@ -11,7 +11,7 @@ import {
   ALERT_SWEEP_QUEUE,
   SEND_ALERT_QUEUE,
 } from '../alerts/alert-jobs';
-import { alertSweepHandler, ensureAlertSchedules } from '../alerts/alert-sweep';
+import { alertSweepHandler, keepAlertSchedules } from '../alerts/alert-sweep';
 import { alertDigestHandler } from '../alerts/digest';
 import { sendAlertHandler } from '../alerts/send-alert';
 import { alertSlackHandler } from '../alerts/slack';
@@ -72,17 +72,24 @@ export function startJobs(
   deps: JobDeps,
   options: Omit<WorkerOptions, 'db' | 'handlers'> & {
     log?: (line: string) => void;
-    /** Start the recurring schedules (the alert sweep, alerts/alert-sweep.ts); `plaudit serve` and `worker` do. */
+    /**
+     * Keep the recurring schedules running (the alert sweep, alerts/alert-sweep.ts): start its
+     * chain now and restart it every few minutes should it have died; `plaudit serve` and `worker` do.
+     */
     schedules?: boolean;
+    /** How often the schedules are ensured; default alert-sweep.ts ENSURE_SCHEDULES_EVERY_MS. */
+    schedulesEveryMs?: number;
   } = {},
 ): Worker {
-  const { log = console.error, schedules = false, ...workerOptions } = options;
-  if (schedules) {
-    ensureAlertSchedules(deps.db, (deps.clock ?? (() => new Date()))()).catch((error) =>
-      log(`Job worker: starting the alert sweep failed: ${error}`),
-    );
-  }
-  return startWorker({
+  const { log = console.error, schedules = false, schedulesEveryMs, ...workerOptions } = options;
+  const keeper = schedules
+    ? keepAlertSchedules(deps.db, {
+        clock: deps.clock ?? (() => new Date()),
+        everyMs: schedulesEveryMs,
+        log,
+      })
+    : null;
+  const worker = startWorker({
     onEvent: (event) => {
       if (event.type === 'error') log(`Job worker: ${event.during} failed: ${event.error}`);
       else if (event.type === 'failed' && event.state === 'failed')
@@ -93,4 +100,14 @@ export function startJobs(
     clock: deps.clock,
     handlers: jobHandlers(deps),
   });
+  if (!keeper) return worker;
+  return {
+    id: worker.id,
+    wake: () => worker.wake(),
+    running: () => worker.running(),
+    stop: (stopOptions) => {
+      keeper.stop();
+      return worker.stop(stopOptions);
+    },
+  };
 }

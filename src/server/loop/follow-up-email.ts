@@ -5,34 +5,52 @@
  * - `testimonial_request`: the playbook's `request_testimonial`, `delay_days` later: a link to
  *   a public review or testimonial page when the rule names one, else an invitation to reply
  *   with a few sentences that may be quoted. No review gating: every response the rule matched
- *   gets it; it is only dropped when the answer itself is gone or no longer matches the rule's
- *   band (the customer lowered the score), or the customer unsubscribed;
+ *   gets it; it is only dropped when the answer itself is gone, when its category changed since the
+ *   playbook decided (the payload's `category`; older jobs without it: when the score is below 9),
+ *   or when the customer unsubscribed;
  * - `you_told_us`: a case's "you told us, we did" message without a survey (with a survey it is
  *   an invitation email, see the recovery survey in routes/cases.ts).
  *
- * Never to a suppressed address (deliverSurveyEmail). The job's unique key (`<kind>:<response
- * id>`, `you_told_us:<case id>`) makes each message one job; a retry after a lost 250 may repeat
- * it, the at-least-once contract of every email here, with the same Message-ID so that mail
- * clients show one.
+ * Every one carries an unsubscribe link: a footer link and the RFC 8058 `List-Unsubscribe` /
+ * `List-Unsubscribe-Post` headers, to `/u/<token>` with a contact-level token minted for this email
+ * (repo/unsubscribe-tokens.ts; a follow-up may have no invitation, so no invitation token). It
+ * unsubscribes the contact from follow-ups and survey emails alike. Never to an unsubscribed
+ * contact or a suppressed address (deliverSurveyEmail). Queries are scoped to the job's workspace.
+ * The job's unique key (`<kind>:<response id>`, `you_told_us:<case id>`) makes each message one
+ * job; a retry after a lost 250 may repeat it, the at-least-once contract of every email here,
+ * with the same Message-ID so that mail clients show one (its unsubscribe token differs; both work).
  */
 
+import { categoryOf } from '../../core/nps';
 import { deliverSurveyEmail } from '../channels/email/deliver-survey-email';
+import { listUnsubscribeHeaders, unsubscribeUrlFor } from '../channels/email/email-headers';
 import type { Mailer } from '../channels/email/mailer';
-import { MailSendError } from '../channels/email/mailer';
-import { escapeHtml } from '../http/escape-html';
-import type { JobHandler } from '../jobs/worker';
-import { PermanentJobError } from '../jobs/worker';
+import {
+  germanOrEnglish,
+  mailErrorToJobError,
+  type NoticeBlock,
+  renderNoticeEmail,
+} from '../channels/email/notice-email';
+import { type JobHandler, PermanentJobError } from '../jobs/worker';
+import { mintUnsubscribeToken } from '../repo/unsubscribe-tokens';
 
 export const FOLLOW_UP_EMAIL_QUEUE = 'send-follow-up-email';
 
 export type FollowUpEmailPayload =
   | { kind: 'thanks'; response_id: string }
-  | { kind: 'testimonial_request'; response_id: string; review_url: string | null }
+  | {
+      kind: 'testimonial_request';
+      response_id: string;
+      review_url: string | null;
+      /** The answer's category when the playbook decided; absent in jobs enqueued before it was added. */
+      category?: 'promoter' | 'passive' | 'detractor';
+    }
   | { kind: 'you_told_us'; case_id: string; response_id?: undefined; message: string };
 
 interface Recipient {
   workspace_id: string;
   contact_id: string | null;
+  survey_id: string | null;
   email: string | null;
   name: string | null;
   locale: string | null;
@@ -40,6 +58,7 @@ interface Recipient {
   product_name: string;
   survey_locale: string;
   brand_color: string;
+  unsubscribed: boolean;
 }
 
 const TEXTS = {
@@ -55,6 +74,8 @@ const TEXTS = {
     replyInstead: 'Just reply to this email with a few sentences; we will ask before we quote you anywhere.',
     toldUsSubject: (p: string) => `You told us, we did: ${p}`,
     signature: (p: string) => `Your ${p} team`,
+    unsubscribeText: (p: string) => `You no longer want emails like this from ${p}?`,
+    unsubscribe: 'Unsubscribe',
   },
   de: {
     hello: (name: string | null) => (name ? `Hallo ${name},` : 'Hallo,'),
@@ -69,57 +90,67 @@ const TEXTS = {
       'Antworten Sie einfach auf diese E-Mail mit ein paar Sätzen; wir fragen Sie, bevor wir Sie irgendwo zitieren.',
     toldUsSubject: (p: string) => `Sie haben es uns gesagt, wir haben gehandelt: ${p}`,
     signature: (p: string) => `Ihr ${p}-Team`,
+    unsubscribeText: (p: string) => `Sie möchten solche E-Mails von ${p} nicht mehr erhalten?`,
+    unsubscribe: 'Abmelden',
   },
 };
 
-/** The email of a follow-up, or null when there is nothing to send. Pure. */
+/** The email of a follow-up, with its unsubscribe footer link and headers. Pure. */
 export function composeFollowUpEmail(
   payload: FollowUpEmailPayload,
-  r: Recipient,
+  r: Pick<Recipient, 'name' | 'locale' | 'survey_locale' | 'product_name' | 'brand_color'>,
   messageId: string,
-): { subject: string; text: string; html: string; messageId: string } | null {
-  const locale = (r.locale ?? r.survey_locale).startsWith('de') ? 'de' : 'en';
-  const t = TEXTS[locale];
+  unsubscribeUrl: string,
+): { subject: string; text: string; html: string; messageId: string; headers: Record<string, string> } {
+  const t = TEXTS[germanOrEnglish(r.locale ?? r.survey_locale)];
   const p = r.product_name;
   let subject: string;
   let paragraphs: string[];
-  let button: { label: string; url: string } | null = null;
+  let button: NoticeBlock | null = null;
   if (payload.kind === 'thanks') {
     subject = t.thanksSubject(p);
     paragraphs = [t.thanks(p)];
   } else if (payload.kind === 'testimonial_request') {
     subject = t.requestSubject(p);
     paragraphs = [t.request(p)];
-    if (payload.review_url) button = { label: t.reviewButton, url: payload.review_url };
+    if (payload.review_url)
+      button = { button: { label: t.reviewButton, url: payload.review_url, color: r.brand_color } };
     else paragraphs.push(t.replyInstead);
   } else {
     subject = t.toldUsSubject(p);
     paragraphs = payload.message.split(/\n{2,}/);
   }
-  const hello = t.hello(r.name);
-  const sign = t.signature(p);
-  const text = [
-    hello,
-    '',
-    ...paragraphs.flatMap((x) => [x, '']),
-    ...(button ? [`${button.label}: ${button.url}`, ''] : []),
-    sign,
-    '',
-  ].join('\n');
-  const html =
-    `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1f2328;max-width:560px">` +
-    `<p>${escapeHtml(hello)}</p>` +
-    paragraphs.map((x) => `<p>${escapeHtml(x).replace(/\n/g, '<br>')}</p>`).join('') +
-    (button
-      ? `<p><a href="${escapeHtml(button.url)}" style="display:inline-block;padding:10px 16px;background:${escapeHtml(r.brand_color)};color:#fff;border-radius:6px;text-decoration:none">${escapeHtml(button.label)}</a></p>`
-      : '') +
-    `<p>${escapeHtml(sign)}</p></body></html>`;
-  return { subject, text, html, messageId };
+  const { html, text } = renderNoticeEmail({
+    blocks: [t.hello(r.name), ...paragraphs, ...(button ? [button] : []), t.signature(p)],
+    footer: { text: t.unsubscribeText(p), link: { label: t.unsubscribe, url: unsubscribeUrl } },
+  });
+  return { subject, text, html, messageId, headers: listUnsubscribeHeaders(unsubscribeUrl) };
 }
 
-const RECIPIENT_SQL = `SELECT r.workspace_id, r.contact_id, c.email, c.name, coalesce(c.locale, r.locale) AS locale, r.score,
-    s.product_name, s.default_locale AS survey_locale, s.brand_color
-  FROM response r JOIN survey s ON s.id = r.survey_id LEFT JOIN contact c ON c.id = r.contact_id`;
+const RECIPIENT_SQL = `SELECT r.workspace_id, r.contact_id, r.survey_id, c.email, c.name,
+    coalesce(c.locale, r.locale) AS locale, r.score, s.product_name, s.default_locale AS survey_locale,
+    s.brand_color, c.unsubscribed_at IS NOT NULL AS unsubscribed
+  FROM response r JOIN survey s ON s.id = r.survey_id AND s.workspace_id = r.workspace_id
+  LEFT JOIN contact c ON c.id = r.contact_id AND c.workspace_id = r.workspace_id
+  WHERE r.id = $1 AND r.workspace_id = $2`;
+
+const CASE_RECIPIENT_SQL = `SELECT k.workspace_id, k.contact_id, k.survey_id, c.email, c.name, c.locale, k.score,
+    coalesce(s.product_name, w.name) AS product_name, coalesce(s.default_locale, w.default_locale) AS survey_locale,
+    coalesce(s.brand_color, '#0b57d0') AS brand_color, c.unsubscribed_at IS NOT NULL AS unsubscribed
+  FROM follow_up_case k JOIN workspace w ON w.id = k.workspace_id
+  JOIN contact c ON c.id = k.contact_id AND c.workspace_id = k.workspace_id
+  LEFT JOIN survey s ON s.id = k.survey_id AND s.workspace_id = k.workspace_id
+  WHERE k.id = $1 AND k.workspace_id = $2`;
+
+/** Whether a testimonial request still fits its answer (no review gating: only a changed answer drops it). */
+function stillFits(
+  payload: Extract<FollowUpEmailPayload, { kind: 'testimonial_request' }>,
+  score: number | null,
+) {
+  if (score === null) return false;
+  if (payload.category === undefined) return score >= 9; // a job from before `category`
+  return categoryOf(Number(score)) === payload.category;
+}
 
 export function followUpEmailHandler(deps: {
   publicUrl: string;
@@ -128,25 +159,29 @@ export function followUpEmailHandler(deps: {
 }): JobHandler {
   return async ({ job, db }) => {
     const payload = job.payload as unknown as FollowUpEmailPayload;
+    const workspaceId = job.workspaceId;
+    if (!workspaceId) throw new PermanentJobError('a follow-up email job needs its workspace');
     const rows =
       payload.kind === 'you_told_us'
-        ? await db.query<Recipient>(
-            `SELECT k.workspace_id, k.contact_id, c.email, c.name, c.locale, k.score,
-               coalesce(s.product_name, w.name) AS product_name, coalesce(s.default_locale, w.default_locale) AS survey_locale,
-               coalesce(s.brand_color, '#0b57d0') AS brand_color
-             FROM follow_up_case k JOIN workspace w ON w.id = k.workspace_id
-             JOIN contact c ON c.id = k.contact_id LEFT JOIN survey s ON s.id = k.survey_id
-             WHERE k.id = $1`,
-            [payload.case_id],
-          )
-        : await db.query<Recipient>(`${RECIPIENT_SQL} WHERE r.id = $1`, [payload.response_id]);
+        ? await db.query<Recipient>(CASE_RECIPIENT_SQL, [payload.case_id, workspaceId])
+        : await db.query<Recipient>(RECIPIENT_SQL, [payload.response_id, workspaceId]);
     const r = rows[0];
-    if (!r?.email) return; // the answer or its contact is gone, or anonymous
-    if (payload.kind === 'testimonial_request' && (r.score === null || r.score < 9)) return;
+    if (!r?.email || !r.contact_id) return; // the answer or its contact is gone, or anonymous
+    if (r.unsubscribed) return;
+    if (payload.kind === 'testimonial_request' && !stillFits(payload, r.score)) return;
     const host = new URL(deps.publicUrl).hostname;
     const id = payload.kind === 'you_told_us' ? payload.case_id : payload.response_id;
-    const email = composeFollowUpEmail(payload, r, `<${payload.kind.replace(/_/g, '-')}.${id}@${host}>`);
-    if (!email) return;
+    const token = await mintUnsubscribeToken(
+      db,
+      { workspaceId: r.workspace_id, contactId: r.contact_id, surveyId: r.survey_id },
+      deps.clock(),
+    );
+    const email = composeFollowUpEmail(
+      payload,
+      r,
+      `<${payload.kind.replace(/_/g, '-')}.${id}@${host}>`,
+      unsubscribeUrlFor(deps.publicUrl, token),
+    );
     try {
       await deliverSurveyEmail(
         db,
@@ -156,8 +191,7 @@ export function followUpEmailHandler(deps: {
         deps.clock,
       );
     } catch (error) {
-      if (error instanceof MailSendError && !error.retryable) throw new PermanentJobError(error.message);
-      throw error;
+      throw mailErrorToJobError(error);
     }
   };
 }

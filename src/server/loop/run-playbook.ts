@@ -58,6 +58,8 @@ interface Facts {
   account_id: string | null;
   score: number;
   attributes: Record<string, unknown>;
+  comment: string | null;
+  editable_until: Date | null;
   created_at: Date;
   own: Playbook | string | null;
   workspace_playbook: Playbook | string | null;
@@ -70,7 +72,8 @@ const parsed = (v: Playbook | string | null): Playbook | null =>
 /** The responses of `ids` the playbook has not run for, with what the rules need. */
 async function loadFacts(db: Queryable, ids: readonly string[]): Promise<Facts[]> {
   return db.query<Facts>(
-    `SELECT r.id, r.workspace_id, r.survey_id, r.contact_id, r.account_id, r.score, r.attributes, r.created_at,
+    `SELECT r.id, r.workspace_id, r.survey_id, r.contact_id, r.account_id, r.score, r.attributes, r.comment,
+       r.editable_until, r.created_at,
        s.playbook AS own, w.playbook AS workspace_playbook,
        (SELECT p.score FROM response p
         WHERE r.contact_id IS NOT NULL AND p.contact_id = r.contact_id AND p.id <> r.id
@@ -88,16 +91,42 @@ interface Decision {
   facts: Facts;
   rules: string[];
   actions: PlaybookAction[];
+  /** The rule whose `open_case` won (the earliest due): the case's title. */
+  caseRule: string | null;
 }
 
 function decide(facts: Facts): Decision {
   const playbook = parsed(facts.own) ?? parsed(facts.workspace_playbook) ?? DEFAULT_PLAYBOOK;
   const input = { score: facts.score, previousScore: facts.previous_score, attributes: facts.attributes };
+  const rules = matchingRules(playbook, input);
+  let caseRule: { name: string; due: number } | null = null;
+  for (const rule of rules)
+    for (const a of rule.actions)
+      if (a.kind === 'open_case' && (caseRule === null || a.due_hours < caseRule.due))
+        caseRule = { name: rule.name, due: a.due_hours };
   return {
     facts,
-    rules: matchingRules(playbook, input).map((r) => r.name),
+    rules: rules.map((r) => r.name),
     actions: actionsFor(playbook, input),
+    caseRule: caseRule?.name ?? null,
   };
+}
+
+/**
+ * When the alert goes out. An answer that arrived without its comment while the respondent can
+ * still add one (the email's one-click score, the hosted page, the widget: the comment follows in
+ * a second request) waits for it up to `ALERT_COMMENT_GRACE_MS`, so the owner reads what went
+ * wrong; a complete answer alerts at once.
+ */
+export const ALERT_COMMENT_GRACE_MS = 60_000;
+
+export function alertDueAt(facts: Pick<Facts, 'comment' | 'editable_until' | 'created_at'>, now: Date): Date {
+  if (facts.comment !== null || !facts.editable_until) return now;
+  const until = Math.min(
+    new Date(facts.created_at).getTime() + ALERT_COMMENT_GRACE_MS,
+    new Date(facts.editable_until).getTime(),
+  );
+  return new Date(Math.max(until, now.getTime()));
 }
 
 /** Writes one workspace's decisions: runs, cases, webhooks and message jobs, in `tx`. */
@@ -125,7 +154,7 @@ async function carryOut(tx: Queryable, workspaceId: string, decisions: readonly 
   const newCases: NewCase[] = [];
   const jobs: NewJob[] = [];
   const caseOwner = new Map<string, string | null>();
-  for (const { facts, actions, rules } of todo) {
+  for (const { facts, actions, caseRule } of todo) {
     const alert = actions.find((a) => a.kind === 'alert_owner');
     const open = actions.find((a) => a.kind === 'open_case');
     const fallback = alert?.kind === 'alert_owner' ? alert.fallback : null;
@@ -139,7 +168,7 @@ async function carryOut(tx: Queryable, workspaceId: string, decisions: readonly 
         account_id: facts.account_id,
         score: facts.score,
         category: categoryOf(facts.score),
-        title: rules[0] ?? 'Follow-up',
+        title: caseRule ?? 'Follow-up',
         owner,
         team,
         due_at: dueAt(new Date(facts.created_at), open.due_hours),
@@ -153,7 +182,12 @@ async function carryOut(tx: Queryable, workspaceId: string, decisions: readonly 
         jobs.push(
           followUpJob(
             workspaceId,
-            { kind: 'testimonial_request', response_id: facts.id, review_url: action.review_url ?? null },
+            {
+              kind: 'testimonial_request',
+              response_id: facts.id,
+              review_url: action.review_url ?? null,
+              category: categoryOf(facts.score),
+            },
             new Date(new Date(facts.created_at).getTime() + action.delay_days * DAY_MS),
           ),
         );
@@ -165,11 +199,15 @@ async function carryOut(tx: Queryable, workspaceId: string, decisions: readonly 
   for (const { facts, actions } of todo)
     if (actions.some((a) => a.kind === 'alert_owner'))
       jobs.push(
-        newDetractorAlertJob(workspaceId, {
-          response_id: facts.id,
-          case_id: caseOf.get(facts.id) ?? null,
-          owner: caseOwner.get(facts.id) ?? null,
-        }),
+        newDetractorAlertJob(
+          workspaceId,
+          {
+            response_id: facts.id,
+            case_id: caseOf.get(facts.id) ?? null,
+            owner: caseOwner.get(facts.id) ?? null,
+          },
+          alertDueAt(facts, now),
+        ),
       );
   await enqueueMany(tx, jobs, { now });
   await emitEvents(
@@ -210,7 +248,9 @@ export function runPlaybookHandler(deps: { clock: () => Date }): JobHandler {
         list.push(decide(f));
         byWorkspace.set(f.workspace_id, list);
       }
-      for (const [workspaceId, decisions] of byWorkspace) await carryOut(tx, workspaceId, decisions, now);
+      // In one order everywhere: two runs lock the workspaces' case counters in the same order.
+      for (const workspaceId of [...byWorkspace.keys()].sort())
+        await carryOut(tx, workspaceId, byWorkspace.get(workspaceId)!, now);
     });
   };
 }

@@ -125,9 +125,10 @@ export async function insertCases(
     ],
   );
   if (inserted.length === 0) return [];
-  return tx.query<CaseRow>(`${SELECT} WHERE k.id = ANY($1::uuid[]) ORDER BY k.number`, [
-    inserted.map((r) => r.id),
-  ]);
+  return tx.query<CaseRow>(
+    `${SELECT} WHERE k.workspace_id = $1 AND k.id = ANY($2::uuid[]) ORDER BY k.number`,
+    [workspaceId, inserted.map((r) => r.id)],
+  );
 }
 
 export async function getCase(db: Queryable, workspaceId: string, id: string): Promise<CaseRow | undefined> {
@@ -138,9 +139,9 @@ export async function getCase(db: Queryable, workspaceId: string, id: string): P
   return rows[0];
 }
 
-/** The case locked for a change (in a transaction). */
+/** The case's own columns, locked for a change (in a transaction). */
 export async function getCaseForUpdate(tx: Queryable, workspaceId: string, id: string) {
-  const rows = await tx.query<CaseRow>(
+  const rows = await tx.query<Omit<CaseRow, 'contact_name' | 'contact_email' | 'account_name' | 'comment'>>(
     `SELECT * FROM follow_up_case WHERE workspace_id = $1 AND id = $2 FOR UPDATE`,
     [workspaceId, id],
   );

@@ -9,13 +9,12 @@ import { type InsertedResponse, insertResponses, type NewResponse } from './resp
  * deliveries and its playbook run (none lost). A batch without subscribed endpoints costs one
  * indexed query and one job row more.
  */
-function insertAndEmit(db: Database, items: readonly NewResponse[]): Promise<InsertedResponse[]> {
+function insertAndEmit(db: Database, items: readonly NewResponse[], now: Date): Promise<InsertedResponse[]> {
   return db.transaction(async (tx: Queryable) => {
     const results = await insertResponses(tx, items);
     const created = results.flatMap((r, i) =>
       r.inserted ? [{ workspaceId: items[i]!.workspace_id, id: r.id }] : [],
     );
-    const now = new Date();
     await emitResponsesCreated(tx, created, now);
     await enqueuePlaybookRun(
       tx,
@@ -72,6 +71,7 @@ export class ResponseWriter {
   constructor(
     private readonly db: Database,
     private readonly options: WriterOptions = defaultWriterOptions(db.kind),
+    private readonly clock: () => Date = () => new Date(),
   ) {}
 
   /** Resolves once the response is durably stored (or was already, for a duplicate). */
@@ -115,6 +115,7 @@ export class ResponseWriter {
       const results = await insertAndEmit(
         this.db,
         batch.map((p) => p.item),
+        this.clock(),
       );
       for (const [i, p] of batch.entries()) p.resolve(results[i]!);
       this.onCommitted?.();
@@ -126,7 +127,7 @@ export class ResponseWriter {
       // One bad item must not fail its neighbours: write them one by one to isolate it.
       for (const p of batch) {
         try {
-          const [result] = await insertAndEmit(this.db, [p.item]);
+          const [result] = await insertAndEmit(this.db, [p.item], this.clock());
           p.resolve(result!);
         } catch (itemError) {
           p.reject(itemError);

@@ -30,6 +30,18 @@ interface FakeState {
   retryAfter: string;
   /** Records per list page at most (below the requested limit, as real services may answer). */
   pageSize: number;
+  /**
+   * Answers a request instead of the fake when it returns an answer (before the token is checked):
+   * a redirect, a body echoing the request's headers, … Null: the fake answers.
+   */
+  intercept: ((req: LoggedRequest) => FakeAnswer | undefined) | null;
+}
+
+export interface FakeAnswer {
+  status: number;
+  /** JSON, or a string sent as it is (text/plain). */
+  body: Json;
+  headers?: Record<string, string>;
 }
 
 async function startFake(
@@ -41,7 +53,14 @@ async function startFake(
   unauthorized: (req: LoggedRequest, state: FakeState) => boolean,
   unauthorizedBody: Json,
 ) {
-  const state: FakeState = { down: false, rateLimitNext: 0, retryAfter: '1', pageSize: 100, ...initial };
+  const state: FakeState = {
+    down: false,
+    rateLimitNext: 0,
+    retryAfter: '1',
+    pageSize: 100,
+    intercept: null,
+    ...initial,
+  };
   const requests: LoggedRequest[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -71,6 +90,14 @@ async function startFake(
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(payload === undefined ? '' : JSON.stringify(payload));
       };
+      const intercepted = state.intercept?.(logged);
+      if (intercepted) {
+        if (typeof intercepted.body !== 'string')
+          return send(intercepted.status, intercepted.body, intercepted.headers);
+        res.writeHead(intercepted.status, { 'content-type': 'text/plain', ...intercepted.headers });
+        res.end(intercepted.body);
+        return;
+      }
       if (unauthorized(logged, state)) return send(401, unauthorizedBody);
       if (state.rateLimitNext > 0) {
         state.rateLimitNext -= 1;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addDays,
   alertSettingsOf,
   compareAlertWindows,
   DEFAULT_ALERT_SETTINGS,
@@ -8,7 +7,6 @@ import {
   digestMessage,
   digestWindows,
   endpointDisabledMessage,
-  htmlEscape,
   maskSlackUrl,
   newDetractorMessage,
   npsDropMessage,
@@ -18,6 +16,7 @@ import {
   slackOutcome,
   validateAlertSettings,
 } from '../../../src/core/alerts';
+import { escapeHtml } from '../../../src/core/escape-html';
 
 /** A distribution with p promoters (score 10), q passives (8) and d detractors (2). */
 const dist = (p: number, q: number, d: number) => {
@@ -121,7 +120,7 @@ describe('alert settings', () => {
 describe('escaping', () => {
   it('escapes Slack control characters and HTML', () => {
     expect(slackEscape('<!channel> & <@U1>')).toBe('&lt;!channel&gt; &amp; &lt;@U1&gt;');
-    expect(htmlEscape(`<b a="1">'&`)).toBe('&lt;b a=&quot;1&quot;&gt;&#39;&amp;');
+    expect(escapeHtml(`<b a="1">'&`)).toBe('&lt;b a=&quot;1&quot;&gt;&#39;&amp;');
   });
 
   it('keeps a comment from mentioning @channel, injecting a link or markup, in Slack and in email', () => {
@@ -214,7 +213,6 @@ describe('messages', () => {
     const now = new Date('2026-11-30T08:00:00Z');
     const m = digestMessage({
       locale: 'en',
-      timeZone: 'UTC',
       workspaceName: 'Taskwerk',
       period: 'weekly',
       from: '2026-11-23',
@@ -245,7 +243,6 @@ describe('messages', () => {
     expect(m.html).toContain('Detractor &lt;3/10&gt;');
     const empty = digestMessage({
       locale: 'de',
-      timeZone: 'UTC',
       workspaceName: 'T',
       period: 'daily',
       from: '2026-11-29',
@@ -276,7 +273,10 @@ describe('schedules and windows', () => {
   });
 
   it('compares the last full days against the days before', () => {
-    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
+    expect(compareAlertWindows('2026-03-08', 7, 1).baseline).toEqual({
+      from: '2026-02-28',
+      to: '2026-02-28',
+    });
     expect(compareAlertWindows('2026-11-26', 7, 90)).toEqual({
       recent: { from: '2026-11-19', to: '2026-11-25' },
       baseline: { from: '2026-08-21', to: '2026-11-18' },

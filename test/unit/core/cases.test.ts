@@ -136,3 +136,25 @@ describe('validateCaseChange', () => {
     expect(normalizeRootCauses(['A', 'a', '', ' b  c '])).toEqual(['a', 'b c']);
   });
 });
+
+describe('owners and closed cases', () => {
+  it('stores an owner address in lower case, a name as given', () => {
+    expect(ownerFor({ owner: 'Rep@Example.COM' }, null).owner).toBe('rep@example.com');
+    expect(ownerFor({}, 'Support Team').owner).toBe('Support Team');
+    expect(validateCaseChange({ owner: ' Anna@X.com ' })).toEqual({
+      ok: true,
+      value: { owner: 'anna@x.com' },
+    });
+  });
+  it('a closed case keeps its resolution', () => {
+    const closed: CaseState = {
+      status: 'closed',
+      resolution: 'Done',
+      first_contact_at: t('2026-11-01'),
+      closed_at: t('2026-11-02'),
+    };
+    const r = applyCaseChange(closed, { resolution: null }, t('2026-11-03'));
+    expect(r.ok).toBe(false);
+    expect(applyCaseChange(closed, { resolution: 'Done better' }, t('2026-11-03')).ok).toBe(true);
+  });
+});

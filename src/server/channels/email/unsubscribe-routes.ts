@@ -1,6 +1,8 @@
 /**
- * Unsubscribing from survey emails, without login: `/u/<invitation token>` (the link in every
- * survey email and its `List-Unsubscribe` header).
+ * Unsubscribing from survey emails, without login: `/u/<token>`, the link in every survey email
+ * (the invitation's token) and every follow-up email (a contact-level token minted for that email,
+ * repo/unsubscribe-tokens.ts), and in their `List-Unsubscribe` header. Either kind unsubscribes
+ * the contact the same way.
  *
  * - `GET` shows a page with one button and changes nothing: mail scanners and link previews open
  *   every link in an email, and must not unsubscribe anyone.
@@ -15,6 +17,7 @@ import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppContext } from '../../http/app';
 import { findUnsubscribeTarget, type UnsubscribeTarget, unsubscribeContact } from '../../repo/suppressions';
+import { findContactUnsubscribeTarget } from '../../repo/unsubscribe-tokens';
 import { emitEvent } from '../../webhooks/emit';
 import { clientIpOf } from '../link/client-ip';
 import { pickLocale } from '../link/pick-locale';
@@ -91,7 +94,8 @@ export function registerUnsubscribeRoutes(
 }
 
 async function findTarget(ctx: AppContext, token: string): Promise<UnsubscribeTarget | undefined> {
-  return TOKEN.test(token) ? findUnsubscribeTarget(ctx.db, token) : undefined;
+  if (!TOKEN.test(token)) return undefined;
+  return (await findUnsubscribeTarget(ctx.db, token)) ?? (await findContactUnsubscribeTarget(ctx.db, token));
 }
 
 /** The page's own form posts `source=page`; a mail client's one-click POST does not. */

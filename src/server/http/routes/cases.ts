@@ -4,16 +4,19 @@
  * close the loop without managing the workspace.
  */
 import { z } from 'zod';
+import { startOfDay } from '../../../core/calendar';
 import {
   applyCaseChange,
   CASE_STATUSES,
   dueAt,
   MAX_NOTE_LENGTH,
   NOTE_KINDS,
+  normalizeOwner,
   validateCaseChange,
 } from '../../../core/cases';
 import { invitationExpiresAt } from '../../../core/expiry';
 import { CATEGORIES, type Category, categoryOf } from '../../../core/nps';
+import { addDays, localDay } from '../../../core/trend';
 import { enqueue } from '../../jobs/queue';
 import { SEND_INVITATION_QUEUE } from '../../jobs/send-invitation';
 import { FOLLOW_UP_EMAIL_QUEUE, type FollowUpEmailPayload } from '../../loop/follow-up-email';
@@ -30,6 +33,7 @@ import {
   updateCase,
 } from '../../repo/cases';
 import { newTokens } from '../../repo/surveys';
+import { getWorkspace } from '../../repo/workspaces';
 import { emitEvent } from '../../webhooks/emit';
 import type { ApiRouter } from '../api-router';
 import type { AppContext } from '../app';
@@ -83,7 +87,7 @@ export function registerCaseRoutes(api: ApiRouter, ctx: AppContext): void {
         {
           status: query.status,
           category: query.category,
-          owner: query.owner,
+          owner: query.owner === undefined ? undefined : (normalizeOwner(query.owner) ?? undefined),
           team: query.team,
           contact_id: query.contact_id,
           breached: query.breached === 'true',
@@ -180,7 +184,7 @@ export function registerCaseRoutes(api: ApiRouter, ctx: AppContext): void {
             ...source,
             category: source.score === null ? null : categoryOf(source.score),
             title: body.title ?? 'Follow-up',
-            owner: body.owner ?? auth.session?.email ?? null,
+            owner: normalizeOwner(body.owner ?? auth.session?.email ?? null),
             team: body.team ?? null,
             due_at: dueAt(at, body.due_hours),
             created_at: at,
@@ -303,21 +307,23 @@ export function registerCaseRoutes(api: ApiRouter, ctx: AppContext): void {
         if (!k) throw notFound('Case', 'id');
         const contact = k.contact_id
           ? (
-              await tx.query<{ email: string | null }>('SELECT email FROM contact WHERE id = $1', [
-                k.contact_id,
-              ])
+              await tx.query<{ email: string | null }>(
+                'SELECT email FROM contact WHERE workspace_id = $1 AND id = $2',
+                [auth.workspaceId, k.contact_id],
+              )
             )[0]
           : undefined;
-        if (!contact?.email) fieldError('id', 'the case has no contact with an email address');
         if (k.follow_up_sent_at)
           throw new ApiError(409, 'conflict', 'id: the follow-up was sent already', 'id');
-        await tx.query('UPDATE follow_up_case SET follow_up_sent_at = $2, updated_at = $2 WHERE id = $1', [
-          k.id,
-          at,
-        ]);
+        if (!contact?.email)
+          throw new ApiError(422, 'no_email', 'id: the case has no contact with an email address', 'id');
+        await tx.query(
+          'UPDATE follow_up_case SET follow_up_sent_at = $3, updated_at = $3 WHERE workspace_id = $1 AND id = $2',
+          [auth.workspaceId, k.id, at],
+        );
         if (!body.recovery_survey) {
           const payload: FollowUpEmailPayload = { kind: 'you_told_us', case_id: k.id, message: body.message };
-          const queued = await enqueue(
+          await enqueue(
             tx,
             {
               queue: FOLLOW_UP_EMAIL_QUEUE,
@@ -326,8 +332,6 @@ export function registerCaseRoutes(api: ApiRouter, ctx: AppContext): void {
             },
             { now: at, uniqueKey: `you_told_us:${k.id}` },
           );
-          if (!queued.created)
-            throw new ApiError(409, 'conflict', 'id: the follow-up message was sent already', 'id');
           await addNote(
             tx,
             auth.workspaceId,
@@ -337,8 +341,6 @@ export function registerCaseRoutes(api: ApiRouter, ctx: AppContext): void {
           );
           return { sent: 'message' as const };
         }
-        if (k.recovery_invitation_id)
-          throw new ApiError(409, 'conflict', 'id: the recovery survey was sent already', 'id');
         const surveyId = body.survey_id ?? k.survey_id;
         if (!surveyId) fieldError('survey_id', 'is required for a case without a survey');
         const survey = (
@@ -374,8 +376,8 @@ export function registerCaseRoutes(api: ApiRouter, ctx: AppContext): void {
           { now: at, uniqueKey: `send:${invitation!.id}` },
         );
         await tx.query(
-          'UPDATE follow_up_case SET recovery_invitation_id = $2, updated_at = $3 WHERE id = $1',
-          [k.id, invitation!.id, at],
+          'UPDATE follow_up_case SET recovery_invitation_id = $3, updated_at = $4 WHERE workspace_id = $1 AND id = $2',
+          [auth.workspaceId, k.id, invitation!.id, at],
         );
         await addNote(
           tx,
@@ -398,30 +400,29 @@ export function registerCaseRoutes(api: ApiRouter, ctx: AppContext): void {
         'Closed-loop metrics of the cases opened in a period: closed-loop rate, median hours to first contact and to close, recovery rate; overall or by owner or team',
       tag: 'Cases',
       query: z.object({
-        from: daySchema.optional().describe('First day (UTC), default 90 days ago'),
-        to: daySchema.optional().describe('Last day (UTC), default today'),
+        from: daySchema
+          .optional()
+          .describe("First day (the workspace's time zone), default 89 days before to"),
+        to: daySchema.optional().describe("Last day (the workspace's time zone), default today"),
         group_by: z.enum(['owner', 'team']).optional(),
       }),
       responses: { 200: { description: 'The metrics', schema: caseMetricsSchema } },
     },
     async ({ c, auth, query }) => {
       const at = now();
-      const to = query.to
-        ? new Date(`${query.to}T00:00:00Z`)
-        : new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
-      const end = new Date(to.getTime() + 86_400_000);
-      const from = query.from
-        ? new Date(`${query.from}T00:00:00Z`)
-        : new Date(end.getTime() - 90 * 86_400_000);
-      if (from >= end) fieldError('from', 'must be on or before to');
-      const range = { from, to: end };
+      // Days of the workspace's calendar, like every other metric.
+      const zone = (await getWorkspace(ctx.db, auth.workspaceId))!.time_zone;
+      const to = query.to ?? localDay(at, zone);
+      const from = query.from ?? addDays(to, -89);
+      if (from > to) fieldError('from', 'must be on or before to');
+      const range = { from: startOfDay(from, zone), to: startOfDay(addDays(to, 1), zone) };
       const [overall] = await caseMetrics(ctx.db, auth.workspaceId, range, null, at);
       const groups = query.group_by
         ? await caseMetrics(ctx.db, auth.workspaceId, range, query.group_by, at)
         : [];
       return c.json({
-        from: from.toISOString().slice(0, 10),
-        to: to.toISOString().slice(0, 10),
+        from,
+        to,
         overall: overall ?? emptyMetrics(),
         group_by: query.group_by ?? null,
         groups,

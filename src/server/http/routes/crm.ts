@@ -230,7 +230,7 @@ export function registerCrmRoutes(api: ApiRouter, ctx: AppContext): void {
       method: 'patch',
       path: '/crm-connections/{id}',
       summary:
-        'Change the token (Salesforce: client id/secret), URL or directions; active: false pauses the sync, true resumes it',
+        'Change the token (Salesforce: client id/secret), URL or directions; a new base_url needs the token (client_id and client_secret) again; active: false pauses the sync, true resumes it',
       tag: TAG,
       params: idParams,
       body: z.strictObject({
@@ -242,7 +242,13 @@ export function registerCrmRoutes(api: ApiRouter, ctx: AppContext): void {
         pull: z.boolean().optional(),
         active: z.boolean().optional(),
       }),
-      responses: { 200: { description: 'The connection', schema: connectionSchema } },
+      responses: {
+        200: { description: 'The connection', schema: connectionSchema },
+        400: {
+          description:
+            'A field that does not fit, or a new base_url without the credential (`token`; Salesforce: `client_id` and `client_secret`)',
+        },
+      },
     },
     async ({ c, auth, params, body }) => {
       const now = ctx.clock();
@@ -264,6 +270,23 @@ export function registerCrmRoutes(api: ApiRouter, ctx: AppContext): void {
             wrong,
           );
         }
+        // The stored credential goes to base_url: another URL needs it given again (else anyone
+        // who may manage connections could send it to a server of theirs).
+        const newBaseUrl = body.base_url?.replace(/\/+$/, '');
+        if (newBaseUrl !== undefined && newBaseUrl !== before.base_url) {
+          const missing = salesforce
+            ? (body.client_id === undefined && 'client_id') ||
+              (body.client_secret === undefined && 'client_secret')
+            : body.token === undefined && 'token';
+          if (missing) {
+            throw new ApiError(
+              400,
+              'invalid_request',
+              `${missing}: required with a new base_url (the stored credentials are not sent to another URL)`,
+              missing,
+            );
+          }
+        }
         const after = await updateCrmConnection(
           tx,
           auth.workspaceId,
@@ -271,7 +294,7 @@ export function registerCrmRoutes(api: ApiRouter, ctx: AppContext): void {
           {
             token: salesforce ? body.client_secret : body.token,
             client_id: salesforce ? body.client_id : undefined,
-            base_url: body.base_url?.replace(/\/+$/, ''),
+            base_url: newBaseUrl,
             push_enabled: body.push,
             pull_enabled: body.pull,
             active: body.active,
