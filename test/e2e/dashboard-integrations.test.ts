@@ -303,6 +303,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard integrations in Chromium', () 
     // One connection per CRM: the form offers only the CRMs not connected yet.
     expect(await crm.getByLabel('CRM', { exact: true }).locator('option').allTextContents()).toEqual([
       'Pipedrive',
+      'Salesforce',
     ]);
 
     // Sync now, pause (sync now is then off), resume.

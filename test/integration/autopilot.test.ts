@@ -322,7 +322,17 @@ for (const kind of databaseKinds()) {
       ]);
       expect(sent!.status).toBe('sent');
       const got = await json(await api('GET', `/autopilots/${autopilotId}`));
-      expect(got.counts).toEqual({ total: 5, queued: 1, sent: 1, skipped: 3, answered: 0 });
+      // The New York contact's send time is placed at random in its business hours, which can
+      // overlap Berlin's: then its email was due too and went out with this claim.
+      const ny = (await byContact(autopilotId))[contacts.newyork!]!;
+      const nyDue = new Date(ny.send_at!).getTime() <= now.getTime();
+      expect(got.counts).toEqual({
+        total: 5,
+        queued: nyDue ? 0 : 1,
+        sent: nyDue ? 2 : 1,
+        skipped: 3,
+        answered: 0,
+      });
       expect(got.response_rate).toBe(0);
       const invitation = await json(await api('GET', `/invitations/${berlin.id}`));
       expect(invitation).toMatchObject({
