@@ -485,6 +485,30 @@ for (const kind of databaseKinds()) {
       await api(key, 'DELETE', '/playbook');
     });
 
+    it('closes an untouched case when the answer is changed to a promoter, and keeps one somebody worked on', async () => {
+      const slip = await respond('slip@example.com', 2);
+      const worked = await respond('worked@example.com', 3);
+      await runDue([RUN_PLAYBOOK_QUEUE], new Date());
+      const slipCase = await caseOf(slip.id);
+      const workedCase = await caseOf(worked.id);
+      await api(key, 'POST', `/cases/${workedCase.id}/notes`, { kind: 'note', body: 'Looking into it' });
+      expect((await api(key, 'PATCH', `/responses/${slip.id}`, { score: 9 })).status).toBe(200);
+      expect((await api(key, 'PATCH', `/responses/${worked.id}`, { score: 10 })).status).toBe(200);
+      const closed = await json(api(key, 'GET', `/cases/${slipCase.id}`));
+      expect(closed.case).toMatchObject({
+        status: 'closed',
+        sla: 'met',
+        resolution: 'Closed by Plaudit: the customer changed the answer from 2 to 9.',
+      });
+      expect(closed.notes.at(-1)).toMatchObject({ kind: 'event', author_name: 'Plaudit' });
+      const events = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM webhook_delivery WHERE event_type = 'case.closed' AND payload::text LIKE $1`,
+        [`%${slipCase.id}%`],
+      );
+      expect(events[0]!.n).toBe(1);
+      expect((await json(api(key, 'GET', `/cases/${workedCase.id}`))).case.status).toBe('open');
+    });
+
     it('opens a case by hand for a contact, and lists breached cases', async () => {
       const contact = await json(api(key, 'POST', '/contacts', { email: 'manual@example.com' }));
       const res = await api(key, 'POST', '/cases', {

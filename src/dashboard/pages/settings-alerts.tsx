@@ -22,6 +22,7 @@ const M = defineMessages({
     slack_test_ok: 'Slack received the test message.',
     slack_test_failed: 'Slack did not take it: {detail}',
     emails: 'Alert addresses (one per line)',
+    email_line: 'line {line} ({email})',
     new_detractor: 'A new detractor (score 0-6)',
     sla_breach: 'A follow-up case is overdue',
     nps_drop:
@@ -49,6 +50,7 @@ const M = defineMessages({
     slack_test_ok: 'Slack hat die Testnachricht erhalten.',
     slack_test_failed: 'Slack hat sie nicht angenommen: {detail}',
     emails: 'Adressen für Hinweise (eine pro Zeile)',
+    email_line: 'Zeile {line} ({email})',
     new_detractor: 'Ein neuer Kritiker (Bewertung 0-6)',
     sla_breach: 'Ein Fall ist überfällig',
     nps_drop:
@@ -76,6 +78,22 @@ interface AlertSettings {
 const canManage = (role: Role) => role === 'owner' || role === 'admin';
 const messageOf = (err: unknown, fallback: string) => (err instanceof ApiError ? err.message : fallback);
 
+/** The API's error at the Slack URL or an alert address ("emails.1"), its "field: " prefix left off. */
+interface FieldProblem {
+  field: string;
+  message: string;
+}
+function fieldProblemOf(err: unknown): FieldProblem | null {
+  if (!(err instanceof ApiError) || !err.field) return null;
+  if (err.field !== 'slack_webhook_url' && err.field !== 'emails' && !err.field.startsWith('emails.'))
+    return null;
+  const prefix = `${err.field}: `;
+  return {
+    field: err.field,
+    message: err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message,
+  };
+}
+
 export function AlertsSection({ session }: { session: Session }) {
   const m = useMessages(M);
   const { t } = useI18n();
@@ -85,6 +103,8 @@ export function AlertsSection({ session }: { session: Session }) {
   const [flags, setFlags] = useState({ new_detractor: true, sla_breach: true, nps_drop: true });
   const [status, setStatus] = useState('');
   const [problem, setProblem] = useState('');
+  const [fieldProblem, setFieldProblem] = useState<FieldProblem | null>(null);
+  const [sent, setSent] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const manage = canManage(session.role);
 
@@ -102,12 +122,16 @@ export function AlertsSection({ session }: { session: Session }) {
     setBusy(true);
     setStatus('');
     setProblem('');
+    setFieldProblem(null);
+    if (Array.isArray(body.emails)) setSent(body.emails as string[]);
     try {
       show(await api<AlertSettings>('PUT', '/alert-settings', { body }));
       setUrl('');
       setStatus(m('saved'));
     } catch (err) {
-      setProblem(messageOf(err, t('error_generic')));
+      const atField = fieldProblemOf(err);
+      if (atField) setFieldProblem(atField);
+      else setProblem(messageOf(err, t('error_generic')));
     } finally {
       setBusy(false);
     }
@@ -130,6 +154,7 @@ export function AlertsSection({ session }: { session: Session }) {
     setBusy(true);
     setStatus('');
     setProblem('');
+    setFieldProblem(null);
     try {
       const r = await post<{ delivered: boolean; detail: string }>('/alert-settings/test');
       if (r.delivered) setStatus(m('slack_test_ok'));
@@ -140,6 +165,14 @@ export function AlertsSection({ session }: { session: Session }) {
       setBusy(false);
     }
   };
+  const urlError = fieldProblem?.field === 'slack_webhook_url' ? fieldProblem : null;
+  const emailsError = fieldProblem?.field.startsWith('emails') ? fieldProblem : null;
+  // "emails.1" names the second address sent: say which line that is.
+  const emailIndex = emailsError ? /^emails\.(\d+)$/.exec(emailsError.field)?.[1] : undefined;
+  const emailsLabel =
+    emailIndex !== undefined && sent[Number(emailIndex)] !== undefined
+      ? `${m('emails')}, ${m('email_line', { line: Number(emailIndex) + 1, email: sent[Number(emailIndex)]! })}`
+      : m('emails');
   const flag = (key: keyof typeof flags) => (
     <div class="field checkbox" key={key}>
       <input
@@ -169,8 +202,14 @@ export function AlertsSection({ session }: { session: Session }) {
             value={url}
             disabled={!manage}
             onInput={(e) => setUrl(e.currentTarget.value)}
-            aria-describedby="alert-slack-state"
+            aria-invalid={urlError ? 'true' : undefined}
+            aria-describedby={`alert-slack-state${urlError ? ' alert-slack-url-error' : ''}`}
           />
+          {urlError && (
+            <p id="alert-slack-url-error" class="error field-error" role="alert">
+              {m('slack_url')}: {urlError.message}
+            </p>
+          )}
           <p id="alert-slack-state" class="muted small">
             {settings.slack_webhook_url
               ? m('slack_current', { url: settings.slack_webhook_url })
@@ -190,7 +229,14 @@ export function AlertsSection({ session }: { session: Session }) {
             value={emails}
             disabled={!manage}
             onInput={(e) => setEmails(e.currentTarget.value)}
+            aria-invalid={emailsError ? 'true' : undefined}
+            aria-describedby={emailsError ? 'alert-emails-error' : undefined}
           />
+          {emailsError && (
+            <p id="alert-emails-error" class="error field-error" role="alert">
+              {emailsLabel}: {emailsError.message}
+            </p>
+          )}
         </div>
         {flag('new_detractor')}
         {flag('sla_breach')}

@@ -227,6 +227,45 @@ export async function updateCase(
   return (await getCase(tx, workspaceId, id))!;
 }
 
+/**
+ * A customer who changed the answer to a promoter's (a slip on the one-click scale, fixed on the
+ * survey page, or a correction through the API) leaves nothing to follow up: the answer's case,
+ * if still untouched (open, no contact, no note written by a person), is closed by Plaudit with
+ * that as its resolution, logged in its timeline. Returns the closed case (for `case.closed`).
+ */
+export async function closeCaseAfterCorrection(
+  tx: Queryable,
+  workspaceId: string,
+  response: { id: string; score: number },
+  previousScore: number,
+  now: Date,
+): Promise<CaseRow | undefined> {
+  if (response.score < 9 || previousScore >= 9) return undefined;
+  const closed = await tx.query<{ id: string }>(
+    `UPDATE follow_up_case k SET status = 'closed', closed_at = $3, updated_at = $3,
+       resolution = 'Closed by Plaudit: the customer changed the answer from ' || $4::text || ' to ' || $5::text || '.'
+     WHERE k.workspace_id = $1 AND k.response_id = $2 AND k.status = 'open' AND k.first_contact_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM case_note n WHERE n.case_id = k.id AND n.kind <> 'event')
+     RETURNING k.id`,
+    [workspaceId, response.id, now, String(previousScore), String(response.score)],
+  );
+  const id = closed[0]?.id;
+  if (!id) return undefined;
+  await addNote(
+    tx,
+    workspaceId,
+    id,
+    {
+      kind: 'event',
+      body: `status: open → closed (the answer changed from ${previousScore} to ${response.score})`,
+      author_user_id: null,
+      author_name: 'Plaudit',
+    },
+    now,
+  );
+  return getCase(tx, workspaceId, id);
+}
+
 export interface NoteRow {
   id: string;
   kind: NoteKind | 'event';

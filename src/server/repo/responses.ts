@@ -1,6 +1,7 @@
 import { type Category, categoryOf, scoreRangeOf } from '../../core/nps';
 import type { Queryable } from '../db/port';
 import { emitEvent } from '../webhooks/emit';
+import { closeCaseAfterCorrection, toApiCase } from './cases';
 import type { Attributes } from './contacts';
 
 export interface ResponseRow {
@@ -346,6 +347,9 @@ export async function updateResponse(
   const after = rows[0]!;
   if (after.score !== before.score) await moveRollupCount(tx, before, after.score);
   await emitEvent(tx, workspaceId, 'response.updated', { response: toApiResponse(after) });
+  const now = new Date();
+  const closed = await closeCaseAfterCorrection(tx, workspaceId, after, before.score, now);
+  if (closed) await emitEvent(tx, workspaceId, 'case.closed', { case: toApiCase(closed, now) }, { now });
   return after;
 }
 
