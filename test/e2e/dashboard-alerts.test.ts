@@ -8,27 +8,26 @@
  * errors or CSP violations. Screenshots go to test-artifacts/. Needs /usr/bin/chromium and
  * dist/dashboard (`npm test` builds it first).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../src/server/db/migrate';
-import { createPgliteDatabase } from '../../src/server/db/pglite-adapter';
-import type { Database } from '../../src/server/db/port';
-import { ensureDemoUser } from '../../src/server/demo/demo-user';
-import { loadDemoData } from '../../src/server/demo/load-demo-data';
-import { type AppServer, startAppServer } from '../integration/helpers/app-server';
+import {
+  ARTIFACTS,
+  CHROMIUM,
+  type DemoServer,
+  inviteMember,
+  launchChromium,
+  openPage,
+  openPageWithSession,
+  requireDashboardBuild,
+  send,
+  startDemoServer,
+  stopServer,
+  submitSignIn,
+} from './helpers/dashboard-session';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = 'test-artifacts';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-sync',
-];
 /** The secret part of the webhook URL: it must never reach the page. */
 const SLACK_PATH = '/services/T0E2ETEST/B0E2ETEST/s3cretWebhookToken9876';
 
@@ -41,67 +40,23 @@ interface Received {
 
 describe.skipIf(!existsSync(CHROMIUM))('dashboard alert settings and digest in Chromium', () => {
   let browser: Browser;
-  let demo: { db: Database; server: AppServer; email: string; password: string };
+  let demo: DemoServer;
   let slack: Server;
   let slackUrl: string;
   const received: Received[] = [];
   const cookies: { admin?: string; viewer?: string } = {};
+  // Refused requests (the API's 400s at the fields, the viewer's 403) are expected; CSP violations are not.
   const errors: string[] = [];
 
-  const newPage = async (width = 1280, height = 900, locale = 'en-US') => {
-    const context = await browser.newContext({ viewport: { width, height }, locale });
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    // Refused requests (the API's 400s at the fields, the viewer's 403) are expected; CSP violations are not.
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-    });
-    return page;
-  };
+  const newPage = () => openPage(browser, errors);
   const signIn = async (page: Page) => {
-    await page.goto(`${demo.server.publicUrl}/app/`);
-    await page.getByLabel(/e-?mail/i).fill(demo.email);
-    await page.getByLabel(/^password|^passwort/i).fill(demo.password);
-    await page.getByRole('button', { name: /sign in|anmelden/i }).click();
+    await submitSignIn(page, demo);
     await page.getByText('Demo · Owner').waitFor();
   };
   /** A page signed in with a session cookie taken from accepting an invitation. */
-  const pageWith = async (cookie: string) => {
-    const page = await newPage();
-    await page.context().addCookies([{ name: 'plaudit_session', value: cookie, url: demo.server.publicUrl }]);
-    return page;
-  };
+  const pageWith = (cookie: string) => openPageWithSession(browser, errors, demo.server, cookie);
   const settings = async (page: Page, section: string) => {
     await page.goto(`${demo.server.publicUrl}/app/settings?section=${section}`);
-  };
-  /** A call with the session cookie and CSRF token, from inside the page; its status and body. */
-  const send = (page: Page, method: string, path: string, body?: unknown) =>
-    page.evaluate(
-      async ({ method, path, body }) => {
-        const session = await (await fetch('/api/v1/auth/session')).json();
-        const r = await fetch(`/api/v1${path}`, {
-          method,
-          headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrf_token },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        return { status: r.status, body: await r.json() };
-      },
-      { method, path, body },
-    );
-  /** Invites `email` with `role` (as the owner, in `owner`) and accepts it; the new session cookie. */
-  const member = async (owner: Page, email: string, name: string, role: string) => {
-    const invitation = await send(owner, 'POST', '/member-invitations', { email, role });
-    expect(invitation.status).toBe(201);
-    const token = String(invitation.body.invite_url).split('/join/')[1]!;
-    const accepted = await fetch(`${demo.server.publicUrl}/api/v1/auth/invitations/${token}/accept`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name, password: `${role} password 1` }),
-    });
-    expect(accepted.status).toBe(200);
-    const cookie = /plaudit_session=([^;]+)/.exec(accepted.headers.get('set-cookie') ?? '')?.[1];
-    expect(cookie).toBeTruthy();
-    return cookie!;
   };
   const alertSettings = () =>
     demo.db
@@ -111,9 +66,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard alert settings and digest in C
       .then((rows) => rows[0]?.alert_settings ?? null);
 
   beforeAll(async () => {
-    if (!existsSync('dist/dashboard/index.html'))
-      throw new Error('dist/dashboard is missing: run npm run build:dashboard');
-    mkdirSync(ARTIFACTS, { recursive: true });
+    requireDashboardBuild();
     // A Slack-compatible receiver: takes a JSON POST and answers 200 "ok", as Slack does.
     slack = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -131,30 +84,29 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard alert settings and digest in C
     await new Promise<void>((resolve) => slack.listen(0, '127.0.0.1', resolve));
     slackUrl = `http://127.0.0.1:${(slack.address() as AddressInfo).port}${SLACK_PATH}`;
 
-    const db = await createPgliteDatabase(undefined);
-    await migrate(db);
-    await loadDemoData(db, { now: new Date() });
-    const credentials = await ensureDemoUser(db, 10);
-    demo = {
-      db,
-      server: await startAppServer({ db, clock: () => new Date(), config: { passwordCost: 10 } }),
-      ...credentials,
-    };
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    demo = await startDemoServer();
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await demo?.server.close();
-    await demo?.db.close();
+    await stopServer(demo);
     await new Promise<void>((resolve) => (slack ? slack.close(() => resolve()) : resolve()));
   });
 
   it('the owner invites an admin and a viewer', { timeout: 60_000 }, async () => {
     const owner = await newPage();
     await signIn(owner);
-    cookies.admin = await member(owner, 'ada@example.com', 'Ada Admin', 'admin');
-    cookies.viewer = await member(owner, 'vic@example.com', 'Vic Viewer', 'viewer');
+    cookies.admin = await inviteMember(owner, demo.server, {
+      email: 'ada@example.com',
+      name: 'Ada Admin',
+      role: 'admin',
+    });
+    cookies.viewer = await inviteMember(owner, demo.server, {
+      email: 'vic@example.com',
+      name: 'Vic Viewer',
+      role: 'viewer',
+    });
     await owner.context().close();
   });
 

@@ -6,26 +6,22 @@
  * state go into the URL and a reload shows the same view. Screenshots go to test-artifacts/.
  * Needs /usr/bin/chromium and dist/dashboard (`node scripts/build-dashboard.js`).
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { impactOf, sortSegments } from '../../src/dashboard/segment-impact';
-import { migrate } from '../../src/server/db/migrate';
-import { createPgliteDatabase } from '../../src/server/db/pglite-adapter';
-import type { Database } from '../../src/server/db/port';
-import { ensureDemoUser } from '../../src/server/demo/demo-user';
-import { loadDemoData } from '../../src/server/demo/load-demo-data';
-import { type AppServer, startAppServer } from '../integration/helpers/app-server';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = 'test-artifacts';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-sync',
-];
+import {
+  ARTIFACTS,
+  CHROMIUM,
+  type DemoServer,
+  launchChromium,
+  openPage,
+  PHONE,
+  requireDashboardBuild,
+  startDemoServer,
+  stopServer,
+  submitSignIn,
+} from './helpers/dashboard-session';
 
 interface Counts {
   n: number;
@@ -38,24 +34,12 @@ interface Counts {
 
 describe.skipIf(!existsSync(CHROMIUM))('dashboard analysis pages in Chromium', () => {
   let browser: Browser;
-  let demo: { db: Database; server: AppServer; email: string; password: string };
+  let demo: DemoServer;
   const errors: string[] = [];
 
-  const newPage = async (width = 1280, height = 900) => {
-    const context = await browser.newContext({ viewport: { width, height }, locale: 'en-US' });
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-    });
-    return page;
-  };
   const signedIn = async (width?: number, height?: number) => {
-    const page = await newPage(width, height);
-    await page.goto(`${demo.server.publicUrl}/app/`);
-    await page.getByLabel(/e-?mail/i).fill(demo.email);
-    await page.getByLabel(/^password/i).fill(demo.password);
-    await page.getByRole('button', { name: /sign in/i }).click();
+    const page = await openPage(browser, errors, width, height);
+    await submitSignIn(page, demo);
     await page.getByTestId('nps-value').waitFor();
     return page;
   };
@@ -82,25 +66,14 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard analysis pages in Chromium', (
     v > 0 ? `+${v.toFixed(1)}` : v < 0 ? `−${Math.abs(v).toFixed(1)}` : '0.0';
 
   beforeAll(async () => {
-    if (!existsSync('dist/dashboard/index.html'))
-      throw new Error('dist/dashboard is missing: run npm run build:dashboard');
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const db = await createPgliteDatabase(undefined);
-    await migrate(db);
-    await loadDemoData(db, { now: new Date() });
-    const credentials = await ensureDemoUser(db, 10);
-    demo = {
-      db,
-      server: await startAppServer({ db, clock: () => new Date(), config: { passwordCost: 10 } }),
-      ...credentials,
-    };
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    requireDashboardBuild();
+    demo = await startDemoServer();
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await demo?.server.close();
-    await demo?.db.close();
+    await stopServer(demo);
   });
 
   it('shows segments with their NPS, verdict and impact as the API computes them; state in the URL', {
@@ -282,7 +255,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard analysis pages in Chromium', (
     await page.context().close();
 
     // A phone: nothing wider than the screen (the table scrolls in its own box).
-    const phone = await signedIn(375, 800);
+    const phone = await signedIn(PHONE.width, PHONE.height);
     await open(phone, '/accounts');
     await phone.getByTestId('revenue-at-risk').waitFor();
     await phone.getByTestId('account-row').first().waitFor();

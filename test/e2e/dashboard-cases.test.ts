@@ -9,28 +9,29 @@
  * the playbook editor saves a due time that survives a reload and shows the API's error at its
  * field. Screenshots go to test-artifacts/. Needs /usr/bin/chromium and dist/dashboard.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../src/server/db/migrate';
-import { createPgliteDatabase } from '../../src/server/db/pglite-adapter';
 import type { Database } from '../../src/server/db/port';
-import { DEMO_EMAIL, ensureDemoUser } from '../../src/server/demo/demo-user';
-import { loadDemoData } from '../../src/server/demo/load-demo-data';
+import { DEMO_EMAIL } from '../../src/server/demo/demo-user';
 import { claim, complete } from '../../src/server/jobs/queue';
 import { RUN_PLAYBOOK_QUEUE, runPlaybookHandler } from '../../src/server/loop/run-playbook';
 import { createApiKey } from '../../src/server/repo/api-keys';
-import { type AppServer, startAppServer } from '../integration/helpers/app-server';
+import type { AppServer } from '../integration/helpers/app-server';
+import {
+  ARTIFACTS,
+  CHROMIUM,
+  callApi,
+  inviteMember,
+  launchChromium,
+  openPage,
+  openPageWithSession,
+  requireDashboardBuild,
+  startDemoServer,
+  stopServer,
+  submitSignIn,
+} from './helpers/dashboard-session';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = 'test-artifacts';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-sync',
-];
 const XSS_COMMENT = '<img src=x onerror="window.__xss=1">';
 
 interface ApiCase {
@@ -51,17 +52,11 @@ describe.skipIf(!existsSync(CHROMIUM))('follow-up cases in Chromium', () => {
   let password: string;
   let key: string;
   let theCase: ApiCase;
+  // The API's 400 and 409 (asked for on purpose) log "Failed to load resource"; nothing else may.
   const errors: string[] = [];
 
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${server.publicUrl}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
+  const api = <T>(method: string, path: string, body?: unknown) =>
+    callApi<T>(server, key, method, path, body);
   /** Runs the queued playbook jobs as the worker would. */
   const runPlaybook = async () => {
     const handler = runPlaybookHandler({ clock: () => new Date() });
@@ -75,21 +70,10 @@ describe.skipIf(!existsSync(CHROMIUM))('follow-up cases in Chromium', () => {
       }
     }
   };
-  const newPage = async (width = 1280, height = 900, locale = 'en-US') => {
-    const context = await browser.newContext({ viewport: { width, height }, locale });
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    // The API's 400 and 409 (asked for on purpose) log "Failed to load resource"; nothing else may.
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-    });
-    return page;
-  };
+  const newPage = (width?: number, height?: number, locale?: string) =>
+    openPage(browser, errors, width, height, locale);
   const signIn = async (page: Page) => {
-    await page.goto(`${server.publicUrl}/app/`);
-    await page.getByLabel(/e-?mail/i).fill(email);
-    await page.getByLabel(/^password|^passwort/i).fill(password);
-    await page.getByRole('button', { name: /sign in|anmelden/i }).click();
+    await submitSignIn(page, { server, email, password });
     await page.getByTestId('nps-value').waitFor();
   };
   /** "12 of 130 cases closed" → [12, 130]. */
@@ -101,15 +85,10 @@ describe.skipIf(!existsSync(CHROMIUM))('follow-up cases in Chromium', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync('dist/dashboard/index.html'))
-      throw new Error('dist/dashboard is missing: run npm run build:dashboard');
-    mkdirSync(ARTIFACTS, { recursive: true });
-    db = await createPgliteDatabase(undefined);
-    await migrate(db);
-    const demo = await loadDemoData(db, { now: new Date() });
-    ({ email, password } = await ensureDemoUser(db, 10));
-    key = (await createApiKey(db, demo.workspace.id, 'cases e2e')).secret;
-    server = await startAppServer({ db, clock: () => new Date(), config: { passwordCost: 10 } });
+    requireDashboardBuild();
+    ({ db, server, email, password } = await startDemoServer(async (demoDb, workspaceId) => {
+      key = (await createApiKey(demoDb, workspaceId, 'cases e2e')).secret;
+    }));
     const surveys = await api<{ data: { id: string; status: string }[] }>('GET', '/surveys');
     const survey = surveys.data.find((s) => s.status === 'active') ?? surveys.data[0]!;
     const response = await api<{ id: string }>('POST', '/responses', {
@@ -127,13 +106,12 @@ describe.skipIf(!existsSync(CHROMIUM))('follow-up cases in Chromium', () => {
     const cases = await api<{ data: ApiCase[] }>('GET', '/cases?limit=20');
     theCase = cases.data.find((k) => k.response_id === response.id)!;
     if (!theCase) throw new Error('the playbook opened no case');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
-    await db?.close();
+    await stopServer(db && { db, server });
   });
 
   it('works a case from the list and the board to closed, with the follow-up, and the metrics count it', {
@@ -355,29 +333,14 @@ describe.skipIf(!existsSync(CHROMIUM))('follow-up cases in Chromium', () => {
     const join = async (role: 'viewer' | 'member', who: string, locale: string) => {
       const owner = await newPage();
       await signIn(owner);
-      const token = await owner.evaluate(
-        async ({ role, who }) => {
-          const session = await (await fetch('/api/v1/auth/session')).json();
-          const r = await fetch('/api/v1/member-invitations', {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrf_token },
-            body: JSON.stringify({ email: who, role }),
-          });
-          return String((await r.json()).invite_url).split('/join/')[1]!;
-        },
-        { role, who },
-      );
-      await owner.context().close();
-      const accepted = await fetch(`${server.publicUrl}/api/v1/auth/invitations/${token}/accept`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `E2E ${role}`, password: `${role} password 12` }),
+      const cookie = await inviteMember(owner, server, {
+        email: who,
+        name: `E2E ${role}`,
+        role,
+        password: `${role} password 12`,
       });
-      expect(accepted.status).toBe(200);
-      const cookie = /plaudit_session=([^;]+)/.exec(accepted.headers.get('set-cookie') ?? '')?.[1];
-      const page = await newPage(1280, 900, locale);
-      await page.context().addCookies([{ name: 'plaudit_session', value: cookie!, url: server.publicUrl }]);
-      return page;
+      await owner.context().close();
+      return openPageWithSession(browser, errors, server, cookie, locale);
     };
 
     const viewer = await join('viewer', 'vera.viewer@example.com', 'de-DE');

@@ -5,47 +5,31 @@
  * at desktop and phone width (screenshots in test-artifacts/). Needs /usr/bin/chromium and
  * dist/dashboard (`npm test` builds it first).
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../src/server/db/migrate';
-import { createPgliteDatabase } from '../../src/server/db/pglite-adapter';
-import type { Database } from '../../src/server/db/port';
-import { ensureDemoUser } from '../../src/server/demo/demo-user';
-import { loadDemoData } from '../../src/server/demo/load-demo-data';
-import { type AppServer, startAppServer } from '../integration/helpers/app-server';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = 'test-artifacts';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-sync',
-];
+import {
+  ARTIFACTS,
+  CHROMIUM,
+  type DemoServer,
+  launchChromium,
+  openPage,
+  requireDashboardBuild,
+  startDemoServer,
+  stopServer,
+  submitSignIn,
+} from './helpers/dashboard-session';
 
 describe.skipIf(!existsSync(CHROMIUM))('survey distribution in Chromium', () => {
   let browser: Browser;
-  let demo: { db: Database; server: AppServer; email: string; password: string };
+  let demo: DemoServer;
   let survey: { id: string; name: string };
+  // Refused requests (the 400 of a bad input) are expected; CSP violations are not.
   const errors: string[] = [];
 
-  const newPage = async (width = 1280, height = 900) => {
-    const context = await browser.newContext({ viewport: { width, height }, locale: 'en-US' });
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    // Refused requests (the 400 of a bad input) are expected; CSP violations are not.
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-    });
-    return page;
-  };
+  const newPage = (width?: number, height?: number) => openPage(browser, errors, width, height);
   const openEditor = async (page: Page) => {
-    await page.goto(`${demo.server.publicUrl}/app/`);
-    await page.getByLabel(/e-?mail/i).fill(demo.email);
-    await page.getByLabel(/^password/i).fill(demo.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, demo);
     await page.getByTestId('nps-value').waitFor();
     await page.getByRole('link', { name: 'Surveys' }).click();
     await page.getByRole('link', { name: survey.name, exact: true }).click();
@@ -53,29 +37,18 @@ describe.skipIf(!existsSync(CHROMIUM))('survey distribution in Chromium', () => 
   };
 
   beforeAll(async () => {
-    if (!existsSync('dist/dashboard/index.html'))
-      throw new Error('dist/dashboard is missing: run npm run build:dashboard');
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const db = await createPgliteDatabase(undefined);
-    await migrate(db);
-    await loadDemoData(db, { now: new Date() });
-    const credentials = await ensureDemoUser(db, 10);
-    demo = {
-      db,
-      server: await startAppServer({ db, clock: () => new Date(), config: { passwordCost: 10 } }),
-      ...credentials,
-    };
-    const [first] = await db.query<{ id: string; name: string }>(
+    requireDashboardBuild();
+    demo = await startDemoServer();
+    const [first] = await demo.db.query<{ id: string; name: string }>(
       `SELECT id, name FROM survey WHERE status = 'active' ORDER BY created_at, id LIMIT 1`,
     );
     survey = first!;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await demo?.server.close();
-    await demo?.db.close();
+    await stopServer(demo);
   });
 
   it('creates a campaign to plan = pro, showing the API field error at the field first', {

@@ -9,32 +9,33 @@
  * Needs /usr/bin/chromium and dist/dashboard (`npm test` builds it first).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CRM_SYNC_QUEUE, crmSyncHandler } from '../../src/server/crm/sync';
-import { migrate } from '../../src/server/db/migrate';
-import { createPgliteDatabase } from '../../src/server/db/pglite-adapter';
-import type { Database } from '../../src/server/db/port';
-import { ensureDemoUser } from '../../src/server/demo/demo-user';
-import { loadDemoData } from '../../src/server/demo/load-demo-data';
 import { startWorker, type Worker } from '../../src/server/jobs/worker';
 import { webhookDeliveryHandler } from '../../src/server/webhooks/deliver';
 import { WEBHOOK_QUEUE } from '../../src/server/webhooks/emit';
-import { type AppServer, startAppServer } from '../integration/helpers/app-server';
 import { startFakeHubspot } from '../integration/helpers/fake-crm';
+import {
+  ARTIFACTS,
+  CHROMIUM,
+  type DemoServer,
+  inviteMember,
+  launchChromium,
+  openPage,
+  openPageWithSession,
+  overflowOf,
+  PHONE,
+  requireDashboardBuild,
+  send,
+  startDemoServer,
+  stopServer,
+  submitSignIn,
+} from './helpers/dashboard-session';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = 'test-artifacts';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-sync',
-];
 const HUBSPOT_TOKEN = 'pat-eu1-e2e-7f3a9c2d-secretTokenXYZ9';
 /** The receiver's answer: markup, to prove the delivery log shows it as text. */
 const RECEIVER_ANSWER = '<b id="injected">received</b> & ok';
@@ -78,70 +79,27 @@ async function startReceiver() {
 
 describe.skipIf(!existsSync(CHROMIUM))('dashboard integrations in Chromium', () => {
   let browser: Browser;
-  let demo: { db: Database; server: AppServer; email: string; password: string };
+  let demo: DemoServer;
   let worker: Worker;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let hubspot: Awaited<ReturnType<typeof startFakeHubspot>>;
+  // Refused requests (the viewer's 403s) are expected; CSP violations are not.
   const errors: string[] = [];
 
-  const newPage = async (width = 1280, height = 900, locale = 'en-US') => {
-    const context = await browser.newContext({ viewport: { width, height }, locale });
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    // Refused requests (the viewer's 403s) are expected; CSP violations are not.
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-    });
-    return page;
-  };
+  const newPage = (width?: number, height?: number, locale?: string) =>
+    openPage(browser, errors, width, height, locale);
   const signIn = async (page: Page) => {
-    await page.goto(`${demo.server.publicUrl}/app/`);
-    await page.getByLabel(/e-?mail/i).fill(demo.email);
-    await page.getByLabel(/^password|^passwort/i).fill(demo.password);
-    await page.getByRole('button', { name: /sign in|anmelden/i }).click();
+    await submitSignIn(page, demo);
     await page.getByText(/Demo · (Owner|Inhaber)/).waitFor();
   };
-  /** A request with the session cookie and CSRF token, from inside the page; its status and body. */
-  const send = (page: Page, method: string, path: string, body?: unknown) =>
-    page.evaluate(
-      async ({ method, path, body }) => {
-        const session = await (await fetch('/api/v1/auth/session')).json();
-        const r = await fetch(`/api/v1${path}`, {
-          method,
-          headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrf_token },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        return { status: r.status, body: await r.json() };
-      },
-      { method, path, body },
-    );
-  const noOverflow = (page: Page) =>
-    page.evaluate(() => {
-      let worst = 0;
-      for (const el of Array.from(document.querySelectorAll('main#main *'))) {
-        if (el.closest('.table-scroll')) continue;
-        worst = Math.max(worst, el.getBoundingClientRect().right - window.innerWidth);
-      }
-      return Math.ceil(worst);
-    });
 
   beforeAll(async () => {
-    if (!existsSync('dist/dashboard/index.html'))
-      throw new Error('dist/dashboard is missing: run npm run build:dashboard');
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const db = await createPgliteDatabase(undefined);
-    await migrate(db);
-    await loadDemoData(db, { now: new Date() });
-    const credentials = await ensureDemoUser(db, 10);
-    demo = {
-      db,
-      server: await startAppServer({ db, clock: () => new Date(), config: { passwordCost: 10 } }),
-      ...credentials,
-    };
+    requireDashboardBuild();
+    demo = await startDemoServer();
     // The worker `plaudit serve` runs in its process, for the two queues this page is about.
     const clock = () => new Date();
     worker = startWorker({
-      db,
+      db: demo.db,
       handlers: {
         [WEBHOOK_QUEUE]: webhookDeliveryHandler({ clock, log: () => {} }),
         [CRM_SYNC_QUEUE]: crmSyncHandler({ clock }),
@@ -153,7 +111,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard integrations in Chromium', () 
     });
     receiver = await startReceiver();
     hubspot = await startFakeHubspot(HUBSPOT_TOKEN);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
@@ -161,8 +119,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard integrations in Chromium', () 
     await worker?.stop({ graceMs: 1000 });
     await receiver?.close();
     await hubspot?.close();
-    await demo?.server.close();
-    await demo?.db.close();
+    await stopServer(demo);
   });
 
   it('adds a webhook (secret once), shows its delivery with 200 and redelivers it', {
@@ -328,7 +285,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard integrations in Chromium', () 
   });
 
   it('is German for German users and fits a 375 px phone', { timeout: 60_000 }, async () => {
-    const page = await newPage(375, 800, 'de-DE');
+    const page = await newPage(PHONE.width, PHONE.height, 'de-DE');
     await signIn(page);
     await page.goto(`${demo.server.publicUrl}/app/integrations`);
     await page.getByRole('heading', { name: 'Integrationen', level: 1 }).waitFor();
@@ -338,7 +295,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard integrations in Chromium', () 
     await endpoint.getByRole('button', { name: 'Zustellprotokoll' }).click();
     await endpoint.getByTestId('delivery-row').first().getByText('Zugestellt').waitFor();
     await page.getByRole('button', { name: 'Endpunkt hinzufügen' }).waitFor();
-    expect(await noOverflow(page)).toBeLessThanOrEqual(0);
+    expect(await overflowOf(page)).toBeLessThanOrEqual(0);
     await page.screenshot({ path: `${ARTIFACTS}/dashboard-integrations-phone.png`, fullPage: true });
     await page.context().close();
   });
@@ -346,25 +303,13 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard integrations in Chromium', () 
   it('shows a viewer the integrations read-only', { timeout: 60_000 }, async () => {
     const owner = await newPage();
     await signIn(owner);
-    const invitation = await send(owner, 'POST', '/member-invitations', {
+    const cookie = await inviteMember(owner, demo.server, {
       email: 'vera@example.com',
+      name: 'Vera Viewer',
       role: 'viewer',
     });
-    expect(invitation.status).toBe(201);
-    const inviteToken = String(invitation.body.invite_url).split('/join/')[1]!;
     await owner.context().close();
-    const accepted = await fetch(`${demo.server.publicUrl}/api/v1/auth/invitations/${inviteToken}/accept`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Vera Viewer', password: 'viewer password 1' }),
-    });
-    expect(accepted.status).toBe(200);
-    const cookie = /plaudit_session=([^;]+)/.exec(accepted.headers.get('set-cookie') ?? '')?.[1];
-    expect(cookie).toBeTruthy();
-    const viewer = await newPage();
-    await viewer
-      .context()
-      .addCookies([{ name: 'plaudit_session', value: cookie!, url: demo.server.publicUrl }]);
+    const viewer = await openPageWithSession(browser, errors, demo.server, cookie);
     await viewer.goto(`${demo.server.publicUrl}/app/integrations`);
     await viewer.getByText('only admins and owners can change them').waitFor();
     const endpoint = viewer.getByTestId('webhook-endpoint').first();

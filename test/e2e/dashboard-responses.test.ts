@@ -6,26 +6,25 @@
  * script runs, no CSP violation). Screenshots at desktop and phone width go to test-artifacts/.
  * Needs /usr/bin/chromium and dist/dashboard (`npm test` builds it first).
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../src/server/db/migrate';
-import { createPgliteDatabase } from '../../src/server/db/pglite-adapter';
 import type { Database } from '../../src/server/db/port';
-import { ensureDemoUser } from '../../src/server/demo/demo-user';
-import { loadDemoData } from '../../src/server/demo/load-demo-data';
 import { createApiKey } from '../../src/server/repo/api-keys';
-import { type AppServer, startAppServer } from '../integration/helpers/app-server';
+import type { AppServer } from '../integration/helpers/app-server';
+import {
+  ARTIFACTS,
+  CHROMIUM,
+  callApi,
+  launchChromium,
+  openPage,
+  PHONE,
+  requireDashboardBuild,
+  startDemoServer,
+  stopServer,
+  submitSignIn,
+} from './helpers/dashboard-session';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = 'test-artifacts';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-sync',
-];
 const XSS_COMMENT = '<img src=x onerror="window.__xss=1">';
 const XSS_NAME = '<script>window.__xss=2</script>';
 
@@ -47,30 +46,13 @@ describe.skipIf(!existsSync(CHROMIUM))('responses inbox in Chromium', () => {
   let surveyId: string;
   const errors: string[] = [];
 
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${server.publicUrl}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
+  const api = <T>(method: string, path: string, body?: unknown) =>
+    callApi<T>(server, key, method, path, body);
 
-  const newPage = async (width = 1280, height = 900, locale = 'en-US') => {
-    const context = await browser.newContext({ viewport: { width, height }, locale });
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-    });
-    return page;
-  };
+  const newPage = (width?: number, height?: number, locale?: string) =>
+    openPage(browser, errors, width, height, locale);
   const signIn = async (page: Page) => {
-    await page.goto(`${server.publicUrl}/app/`);
-    await page.getByLabel(/e-?mail/i).fill(email);
-    await page.getByLabel(/^password|^passwort/i).fill(password);
-    await page.getByRole('button', { name: /sign in|anmelden/i }).click();
+    await submitSignIn(page, { server, email, password });
     await page.getByTestId('nps-value').waitFor();
   };
   /** The dashboard's default period (the last 90 days) as API parameters, in the browser's calendar. */
@@ -88,24 +70,18 @@ describe.skipIf(!existsSync(CHROMIUM))('responses inbox in Chromium', () => {
     rows(page).evaluateAll((els) => els.map((el) => el.getAttribute('data-id') ?? ''));
 
   beforeAll(async () => {
-    if (!existsSync('dist/dashboard/index.html'))
-      throw new Error('dist/dashboard is missing: run npm run build:dashboard');
-    mkdirSync(ARTIFACTS, { recursive: true });
-    db = await createPgliteDatabase(undefined);
-    await migrate(db);
-    const demo = await loadDemoData(db, { now: new Date() });
-    ({ email, password } = await ensureDemoUser(db, 10));
-    key = (await createApiKey(db, demo.workspace.id, 'inbox e2e')).secret;
-    server = await startAppServer({ db, clock: () => new Date(), config: { passwordCost: 10 } });
+    requireDashboardBuild();
+    ({ db, server, email, password } = await startDemoServer(async (demoDb, workspaceId) => {
+      key = (await createApiKey(demoDb, workspaceId, 'inbox e2e')).secret;
+    }));
     const surveys = await api<{ data: { id: string }[] }>('GET', '/surveys');
     surveyId = surveys.data[0]!.id;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
-    await db?.close();
+    await stopServer(db && { db, server });
   });
 
   it('searches a German word stem, matching the API; search and filters go into the URL and the export link', {
@@ -310,7 +286,7 @@ describe.skipIf(!existsSync(CHROMIUM))('responses inbox in Chromium', () => {
   });
 
   it('is usable on a 375 px phone, in German', { timeout: 60_000 }, async () => {
-    const page = await newPage(375, 800, 'de-DE');
+    const page = await newPage(PHONE.width, PHONE.height, 'de-DE');
     await signIn(page);
     await page.goto(`${server.publicUrl}/app/responses`);
     await page.getByLabel('Kommentare durchsuchen').waitFor();

@@ -6,25 +6,25 @@
  * sees everything read-only and the API refuses their writes. Screenshots go to test-artifacts/.
  * Needs /usr/bin/chromium and dist/dashboard (`npm test` builds it first).
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../src/server/db/migrate';
-import { createPgliteDatabase } from '../../src/server/db/pglite-adapter';
-import type { Database } from '../../src/server/db/port';
-import { ensureDemoUser } from '../../src/server/demo/demo-user';
-import { loadDemoData } from '../../src/server/demo/load-demo-data';
-import { type AppServer, startAppServer } from '../integration/helpers/app-server';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = 'test-artifacts';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-sync',
-];
+import {
+  ARTIFACTS,
+  CHROMIUM,
+  type DemoServer,
+  inviteMember,
+  launchChromium,
+  openPage,
+  openPageWithSession,
+  overflowOf,
+  PHONE,
+  requireDashboardBuild,
+  send,
+  startDemoServer,
+  stopServer,
+  submitSignIn,
+} from './helpers/dashboard-session';
 
 interface Theme {
   label: string;
@@ -33,77 +33,28 @@ interface Theme {
 
 describe.skipIf(!existsSync(CHROMIUM))('dashboard themes and settings in Chromium', () => {
   let browser: Browser;
-  let demo: { db: Database; server: AppServer; email: string; password: string };
+  let demo: DemoServer;
+  // Refused requests (the viewer's 403s, a revoked key's 401) are expected; CSP violations are not.
   const errors: string[] = [];
 
-  const newPage = async (width = 1280, height = 900, locale = 'en-US') => {
-    const context = await browser.newContext({ viewport: { width, height }, locale });
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    // Refused requests (the viewer's 403s, a revoked key's 401) are expected; CSP violations are not.
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-    });
-    return page;
-  };
+  const newPage = (width?: number, height?: number) => openPage(browser, errors, width, height);
   const signIn = async (page: Page) => {
-    await page.goto(`${demo.server.publicUrl}/app/`);
-    await page.getByLabel(/e-?mail/i).fill(demo.email);
-    await page.getByLabel(/^password|^passwort/i).fill(demo.password);
-    await page.getByRole('button', { name: /sign in|anmelden/i }).click();
+    await submitSignIn(page, demo);
     await page.getByText('Demo · Owner').waitFor();
   };
   const settings = async (page: Page, section: string) => {
     await page.goto(`${demo.server.publicUrl}/app/settings?section=${section}`);
   };
-  /**
-   * How far the page's own content (below the shared header) reaches beyond the screen; wide
-   * tables scroll inside their own box, which is fine.
-   */
-  const noOverflow = (page: Page) =>
-    page.evaluate(() => {
-      let worst = 0;
-      for (const el of Array.from(document.querySelectorAll('main#main *'))) {
-        if (el.closest('.table-scroll')) continue;
-        worst = Math.max(worst, el.getBoundingClientRect().right - window.innerWidth);
-      }
-      return Math.ceil(worst);
-    });
-  /** A write with the session cookie and CSRF token, from inside the page; its status and body. */
-  const send = (page: Page, method: string, path: string, body?: unknown) =>
-    page.evaluate(
-      async ({ method, path, body }) => {
-        const session = await (await fetch('/api/v1/auth/session')).json();
-        const r = await fetch(`/api/v1${path}`, {
-          method,
-          headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrf_token },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        return { status: r.status, body: await r.json() };
-      },
-      { method, path, body },
-    );
 
   beforeAll(async () => {
-    if (!existsSync('dist/dashboard/index.html'))
-      throw new Error('dist/dashboard is missing: run npm run build:dashboard');
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const db = await createPgliteDatabase(undefined);
-    await migrate(db);
-    await loadDemoData(db, { now: new Date() });
-    const credentials = await ensureDemoUser(db, 10);
-    demo = {
-      db,
-      server: await startAppServer({ db, clock: () => new Date(), config: { passwordCost: 10 } }),
-      ...credentials,
-    };
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    requireDashboardBuild();
+    demo = await startDemoServer();
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await demo?.server.close();
-    await demo?.db.close();
+    await stopServer(demo);
   });
 
   it('shows the themes per category and opens a theme’s comments with its search and the filters', {
@@ -299,19 +250,19 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard themes and settings in Chromiu
   });
 
   it('fits a 375 px phone', async () => {
-    const page = await newPage(375, 800);
+    const page = await newPage(PHONE.width, PHONE.height);
     await signIn(page);
     for (const section of ['members', 'api-keys', 'widget', 'account', 'workspace']) {
       await settings(page, section);
       await page.locator('.settings-section').waitFor();
       await page.waitForLoadState('networkidle');
-      expect(await noOverflow(page), section).toBeLessThanOrEqual(0);
+      expect(await overflowOf(page), section).toBeLessThanOrEqual(0);
     }
     await page.getByLabel('Name', { exact: true }).waitFor();
     await page.screenshot({ path: `${ARTIFACTS}/dashboard-settings-phone.png`, fullPage: true });
     await page.goto(`${demo.server.publicUrl}/app/themes`);
     await page.getByTestId('themes-detractor').waitFor();
-    expect(await noOverflow(page)).toBeLessThanOrEqual(0);
+    expect(await overflowOf(page)).toBeLessThanOrEqual(0);
     await page.context().close();
   });
 
@@ -320,27 +271,14 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard themes and settings in Chromiu
   }, async () => {
     const owner = await newPage();
     await signIn(owner);
-    const invitation = await send(owner, 'POST', '/member-invitations', {
+    // Accepted through the API; its session cookie goes into the viewer's browser.
+    const cookie = await inviteMember(owner, demo.server, {
       email: 'vic@example.com',
+      name: 'Vic Viewer',
       role: 'viewer',
     });
-    expect(invitation.status).toBe(201);
-    const token = String(invitation.body.invite_url).split('/join/')[1]!;
     await owner.context().close();
-
-    // Accepted through the API; its session cookie goes into the viewer's browser.
-    const accepted = await fetch(`${demo.server.publicUrl}/api/v1/auth/invitations/${token}/accept`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Vic Viewer', password: 'viewer password 1' }),
-    });
-    expect(accepted.status).toBe(200);
-    const cookie = /plaudit_session=([^;]+)/.exec(accepted.headers.get('set-cookie') ?? '')?.[1];
-    expect(cookie).toBeTruthy();
-    const viewer = await newPage();
-    await viewer
-      .context()
-      .addCookies([{ name: 'plaudit_session', value: cookie!, url: demo.server.publicUrl }]);
+    const viewer = await openPageWithSession(browser, errors, demo.server, cookie);
 
     await settings(viewer, 'workspace');
     await viewer.getByText('Vic Viewer · Viewer').waitFor();

@@ -5,80 +5,56 @@
  * desktop and phone width go to test-artifacts/. Needs /usr/bin/chromium and dist/dashboard
  * (`npm test` builds it first).
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/server/db/migrate';
 import { createPgliteDatabase } from '../../src/server/db/pglite-adapter';
 import type { Database } from '../../src/server/db/port';
-import { ensureDemoUser } from '../../src/server/demo/demo-user';
-import { loadDemoData } from '../../src/server/demo/load-demo-data';
 import { createWorkspace } from '../../src/server/repo/workspaces';
-import { type AppServer, startAppServer } from '../integration/helpers/app-server';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = 'test-artifacts';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-sync',
-];
+import type { AppServer } from '../integration/helpers/app-server';
+import {
+  ARTIFACTS,
+  CHROMIUM,
+  type DemoServer,
+  launchChromium,
+  openPage,
+  PHONE,
+  requireDashboardBuild,
+  send,
+  serveApp,
+  startDemoServer,
+  stopServer,
+  submitSignIn,
+} from './helpers/dashboard-session';
 
 describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
   let browser: Browser;
   let fresh: { db: Database; server: AppServer };
-  let demo: { db: Database; server: AppServer; email: string; password: string };
+  let demo: DemoServer;
+  // Refused requests (401 before sign-in, the viewer's 403s) are expected; CSP violations are not.
   const errors: string[] = [];
 
-  const newPage = async (width = 1280, height = 900, locale = 'en-US') => {
-    const context = await browser.newContext({ viewport: { width, height }, locale });
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    // Refused requests (401 before sign-in, the viewer's 403s) are expected; CSP violations are not.
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-    });
-    return page;
-  };
-  const signIn = async (page: Page, base: string, email: string, password: string) => {
-    await page.goto(`${base}/app/`);
-    await page.getByLabel(/e-?mail/i).fill(email);
-    await page.getByLabel(/^password|^passwort/i).fill(password);
-    await page.getByRole('button', { name: /sign in|anmelden/i }).click();
-  };
+  const newPage = (width?: number, height?: number, locale?: string) =>
+    openPage(browser, errors, width, height, locale);
 
   beforeAll(async () => {
-    if (!existsSync('dist/dashboard/index.html'))
-      throw new Error('dist/dashboard is missing: run npm run build:dashboard');
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const config = { passwordCost: 10 };
+    requireDashboardBuild();
     const freshDb = await createPgliteDatabase(undefined);
     await migrate(freshDb);
     await createWorkspace(freshDb, { name: 'My workspace' });
-    fresh = { db: freshDb, server: await startAppServer({ db: freshDb, clock: () => new Date(), config }) };
-    const demoDb = await createPgliteDatabase(undefined);
-    await migrate(demoDb);
-    await loadDemoData(demoDb, { now: new Date() });
-    const credentials = await ensureDemoUser(demoDb, 10);
-    await demoDb.query(`UPDATE workspace SET industry = 'B2B software', benchmark = $1::jsonb`, [
-      JSON.stringify({ nps: 40, source: 'Retently NPS Benchmarks', year: 2022 }),
-    ]);
-    demo = {
-      db: demoDb,
-      server: await startAppServer({ db: demoDb, clock: () => new Date(), config }),
-      ...credentials,
-    };
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    fresh = { db: freshDb, server: await serveApp(freshDb) };
+    demo = await startDemoServer(async (demoDb) => {
+      await demoDb.query(`UPDATE workspace SET industry = 'B2B software', benchmark = $1::jsonb`, [
+        JSON.stringify({ nps: 40, source: 'Retently NPS Benchmarks', year: 2022 }),
+      ]);
+    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    for (const x of [fresh, demo]) {
-      await x?.server.close();
-      await x?.db.close();
-    }
+    for (const x of [fresh, demo]) await stopServer(x);
   });
 
   it('creates the first owner on the first visit, then signs out and in again', async () => {
@@ -105,7 +81,11 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to Plaudit' }).waitFor();
-    await signIn(page, fresh.server.publicUrl, 'olga@example.com', 'wrong password!!');
+    await submitSignIn(page, {
+      server: fresh.server,
+      email: 'olga@example.com',
+      password: 'wrong password!!',
+    });
     await page.getByRole('alert').filter({ hasText: 'Email address or password is wrong' }).waitFor();
     await page.getByLabel('Password').fill('a long secret phrase');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -117,7 +97,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     timeout: 60_000,
   }, async () => {
     const page = await newPage();
-    await signIn(page, demo.server.publicUrl, demo.email, demo.password);
+    await submitSignIn(page, demo);
     const value = page.getByTestId('nps-value');
     await value.waitFor();
     const shown = Number(await value.textContent());
@@ -175,7 +155,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     await expect.poll(() => new URL(page.url()).search).toBe('?period=365&channel=email');
     // The shared URL opens the same view.
     const again = await newPage();
-    await signIn(again, demo.server.publicUrl, demo.email, demo.password);
+    await submitSignIn(again, demo);
     await again.goto(`${demo.server.publicUrl}/app/?period=365&channel=email`);
     await expect.poll(() => again.getByLabel('Channel', { exact: true }).inputValue()).toBe('email');
     await again.context().close();
@@ -198,8 +178,8 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
   });
 
   it('is usable on a 375 px phone', async () => {
-    const page = await newPage(375, 800);
-    await signIn(page, demo.server.publicUrl, demo.email, demo.password);
+    const page = await newPage(PHONE.width, PHONE.height);
+    await submitSignIn(page, demo);
     await page.getByTestId('nps-value').waitFor();
     await page.getByRole('img', { name: 'NPS trend' }).waitFor();
     // Nothing wider than the screen.
@@ -211,16 +191,11 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
 
   it('lets an invited viewer join from the link and read, but not change anything', async () => {
     const owner = await newPage();
-    await signIn(owner, demo.server.publicUrl, demo.email, demo.password);
+    await submitSignIn(owner, demo);
     await owner.getByTestId('nps-value').waitFor();
-    const invitation = await owner.evaluate(async () => {
-      const session = await (await fetch('/api/v1/auth/session')).json();
-      const r = await fetch('/api/v1/member-invitations', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrf_token },
-        body: JSON.stringify({ email: 'vera@example.com', role: 'viewer' }),
-      });
-      return (await r.json()) as { invite_url: string };
+    const { body: invitation } = await send(owner, 'POST', '/member-invitations', {
+      email: 'vera@example.com',
+      role: 'viewer',
     });
     expect(invitation.invite_url).toMatch(/\/app\/join\//);
 
@@ -255,7 +230,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
 
   it('creates a survey with a live preview of the page and the email, and its widget colours warn about contrast', async () => {
     const page = await newPage();
-    await signIn(page, demo.server.publicUrl, demo.email, demo.password);
+    await submitSignIn(page, demo);
     await page.getByTestId('nps-value').waitFor();
     await page.getByRole('link', { name: 'Surveys' }).click();
     await page.getByRole('link', { name: 'New survey' }).click();

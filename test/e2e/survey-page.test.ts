@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SURVEY_TEXTS } from '../../src/core/survey-texts';
 import { loadConfig } from '../../src/server/config';
@@ -18,19 +18,7 @@ import { upsertContacts } from '../../src/server/repo/contacts';
 import { createInvitation } from '../../src/server/repo/invitations';
 import { createSurvey, type Survey } from '../../src/server/repo/surveys';
 import { createWorkspace } from '../../src/server/repo/workspaces';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = 'test-artifacts';
-// The flags a sandboxed, offline CI machine needs (no background connections, no GPU).
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { ARTIFACTS, CHROMIUM, EMBED_ARGS, launchChromium } from './helpers/dashboard-session';
 
 interface StoredResponse {
   score: number;
@@ -66,7 +54,7 @@ describe.skipIf(!existsSync(CHROMIUM))('hosted survey page in Chromium', () => {
     server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium(EMBED_ARGS);
   }, 60_000);
 
   afterAll(async () => {

@@ -7,9 +7,7 @@
  * dist/dashboard (`npm test` builds both first).
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/server/db/migrate';
 import { createPgliteDatabase } from '../../src/server/db/pglite-adapter';
@@ -17,19 +15,18 @@ import type { Database } from '../../src/server/db/port';
 import { ensureDemoUser } from '../../src/server/demo/demo-user';
 import { createApiKey } from '../../src/server/repo/api-keys';
 import { createWorkspace } from '../../src/server/repo/workspaces';
-import { type AppServer, startAppServer } from '../integration/helpers/app-server';
+import type { AppServer } from '../integration/helpers/app-server';
+import {
+  ARTIFACTS,
+  CHROMIUM,
+  EMBED_ARGS,
+  type FixtureSite,
+  launchChromium,
+  recordPageErrors,
+  serveApp,
+  startFixtureSite,
+} from './helpers/dashboard-session';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = 'test-artifacts';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const HOSTILE = 'Einfach <b>super</b>! <img src=x onerror="window.__xss=1"> Danke.';
 
 // biome-ignore lint/suspicious/noExplicitAny: answers are checked by assertions
@@ -38,7 +35,7 @@ type Json = any;
 describe.skipIf(!existsSync(CHROMIUM))('testimonials in Chromium', () => {
   let db: Database;
   let server: AppServer;
-  let fixture: Server;
+  let fixture: FixtureSite;
   let fixtureOrigin = '';
   let browser: Browser;
   let secret = '';
@@ -75,9 +72,7 @@ describe.skipIf(!existsSync(CHROMIUM))('testimonials in Chromium', () => {
 
   const newPage = async (width: number, height: number) => {
     const context = await browser.newContext({ viewport: { width, height }, locale: 'de-DE' });
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    return page;
+    return recordPageErrors(await context.newPage(), errors);
   };
 
   const jsonLd = (page: Page) =>
@@ -93,15 +88,10 @@ describe.skipIf(!existsSync(CHROMIUM))('testimonials in Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     db = await createPgliteDatabase(undefined);
     await migrate(db);
-    server = await startAppServer({ db, clock: () => new Date(), config: { passwordCost: 10 } });
-    fixture = createServer((req, res) => {
-      const html = pages.get((req.url ?? '/').split('?')[0]!);
-      res.writeHead(html ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(html ?? 'not found');
-    });
-    await new Promise<void>((resolve) => fixture.listen(0, '127.0.0.1', resolve));
+    server = await serveApp(db);
     // localhost and 127.0.0.1 are different origins: the widget's request is cross-origin.
-    fixtureOrigin = `http://localhost:${(fixture.address() as AddressInfo).port}`;
+    fixture = await startFixtureSite(pages);
+    fixtureOrigin = fixture.origin;
 
     const ws = await createWorkspace(db, {
       name: 'Taskwerk',
@@ -140,12 +130,12 @@ describe.skipIf(!existsSync(CHROMIUM))('testimonials in Chromium', () => {
     await respond('Dora Dietz', 2, 'Zu teuer.', false);
     await api('POST', `/testimonials/${anna}/approve`, {});
     await api('POST', `/testimonials/${bob}/approve`, {});
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium(EMBED_ARGS);
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise<void>((resolve) => fixture?.close(() => resolve()));
+    await fixture?.close();
     await server?.close();
     await db?.close();
   });

@@ -7,9 +7,7 @@
  * Needs /usr/bin/chromium and the built dist/widget/widget.js (`npm test` builds it first).
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/server/db/migrate';
 import { createPgliteDatabase } from '../../src/server/db/pglite-adapter';
@@ -17,18 +15,15 @@ import type { Database } from '../../src/server/db/port';
 import { createApiKey } from '../../src/server/repo/api-keys';
 import { createWorkspace } from '../../src/server/repo/workspaces';
 import { type AppServer, startAppServer } from '../integration/helpers/app-server';
+import {
+  ARTIFACTS,
+  CHROMIUM,
+  EMBED_ARGS,
+  type FixtureSite,
+  launchChromium,
+  startFixtureSite,
+} from './helpers/dashboard-session';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = 'test-artifacts';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const BUNDLE = 'dist/widget/widget.js';
 
 interface Stored {
@@ -41,7 +36,7 @@ interface Stored {
 describe.skipIf(!existsSync(CHROMIUM))('website widget in Chromium', () => {
   let db: Database;
   let api: AppServer;
-  let fixture: Server;
+  let fixture: FixtureSite;
   let fixtureOrigin = '';
   let browser: Browser;
   let workspaceId = '';
@@ -105,14 +100,9 @@ describe.skipIf(!existsSync(CHROMIUM))('website widget in Chromium', () => {
     db = await createPgliteDatabase(undefined);
     await migrate(db);
     api = await startAppServer({ db, clock: () => new Date() });
-    fixture = createServer((req, res) => {
-      const html = pages.get((req.url ?? '/').split('?')[0]!);
-      res.writeHead(html ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(html ?? 'not found');
-    });
-    await new Promise<void>((resolve) => fixture.listen(0, '127.0.0.1', resolve));
     // localhost and 127.0.0.1 are different origins: the widget's requests are cross-origin.
-    fixtureOrigin = `http://localhost:${(fixture.address() as AddressInfo).port}`;
+    fixture = await startFixtureSite(pages);
+    fixtureOrigin = fixture.origin;
 
     const ws = await createWorkspace(db, { name: 'Widget E2E', time_zone: 'Europe/Berlin' });
     workspaceId = ws.id;
@@ -123,12 +113,12 @@ describe.skipIf(!existsSync(CHROMIUM))('website widget in Chromium', () => {
     publishableKey = (
       await post(secret, '/publishable-keys', { name: 'Shop', allowed_origins: [fixtureOrigin] })
     ).key!;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium(EMBED_ARGS);
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise<void>((resolve) => fixture?.close(() => resolve()));
+    await fixture?.close();
     await api?.close();
     await db?.close();
   });

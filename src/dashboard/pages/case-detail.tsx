@@ -9,6 +9,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, patch, post } from '../api';
+import { FieldError, problemOf } from '../components/problem';
 import { defineMessages, useI18n, useMessages } from '../i18n';
 import { BASE, onLinkClick } from '../router';
 import type { PageContext } from '../routes';
@@ -18,8 +19,8 @@ import {
   type CaseStatus,
   CM,
   canRespond,
+  categoryOf,
   customerOf,
-  problemOf,
   ScoreBadge,
   SlaBadge,
   StatusBadge,
@@ -192,8 +193,6 @@ interface Problem {
   message: string;
 }
 
-const categoryOf = (score: number) => (score >= 9 ? 'promoter' : score >= 7 ? 'passive' : 'detractor');
-
 /** A local date-time input's value (YYYY-MM-DDTHH:mm) of an ISO time. */
 function localInput(iso: string): string {
   const d = new Date(iso);
@@ -350,15 +349,6 @@ function CaseBody(props: {
   );
 }
 
-function FieldProblem({ id, problem }: { id: string; problem: string | null }) {
-  if (!problem) return null;
-  return (
-    <p id={id} class="error field-error" role="alert">
-      {problem}
-    </p>
-  );
-}
-
 /** The message of an API error in the user's language where we know it. */
 function useProblem() {
   const { t } = useI18n();
@@ -445,7 +435,7 @@ function WorkForm({
                 </option>
               ))}
             </select>
-            <FieldProblem id="case-status-error" problem={err('status')} />
+            <FieldError id="case-status-error" problem={err('status')} />
           </div>
           <div class="case-field">
             <label for="case-owner">{c('owner')}</label>
@@ -460,7 +450,7 @@ function WorkForm({
             <span id="case-owner-hint" class="muted small">
               {m('owner_hint')}
             </span>
-            <FieldProblem id="case-owner-error" problem={err('owner')} />
+            <FieldError id="case-owner-error" problem={err('owner')} />
           </div>
           <div class="case-field">
             <label for="case-team">{c('team')}</label>
@@ -471,7 +461,7 @@ function WorkForm({
               aria-invalid={err('team') ? true : undefined}
               onInput={(e) => setTeam((e.target as HTMLInputElement).value)}
             />
-            <FieldProblem id="case-team-error" problem={err('team')} />
+            <FieldError id="case-team-error" problem={err('team')} />
           </div>
           <div class="case-field">
             <label for="case-due">{m('due_at')}</label>
@@ -482,7 +472,7 @@ function WorkForm({
               aria-invalid={err('due_at') ? true : undefined}
               onInput={(e) => setDue((e.target as HTMLInputElement).value)}
             />
-            <FieldProblem id="case-due-error" problem={err('due_at')} />
+            <FieldError id="case-due-error" problem={err('due_at')} />
           </div>
         </div>
         {problem && !['status', 'owner', 'team', 'due_at'].includes(problem.field ?? '') && (
@@ -578,7 +568,7 @@ function RootCauses(props: {
               {m('tag_add')}
             </button>
           </div>
-          <FieldProblem id="case-tag-error" problem={problem?.message ?? null} />
+          <FieldError id="case-tag-error" problem={problem?.message ?? null} />
         </form>
       )}
     </section>
@@ -643,7 +633,7 @@ function CloseSection(props: { k: Case; editable: boolean; onChanged: () => Prom
           <span id="case-resolution-hint" class="muted small">
             {m('resolution_hint')}
           </span>
-          <FieldProblem id="case-resolution-error" problem={err} />
+          <FieldError id="case-resolution-error" problem={err} />
         </div>
         <div class="actions">
           <button type="submit" disabled={busy}>
@@ -715,7 +705,7 @@ function FollowUp({ k, onChanged }: { k: Case; onChanged: () => Promise<void> })
             aria-invalid={problem ? true : undefined}
             onInput={(e) => setMessage((e.target as HTMLTextAreaElement).value)}
           />
-          <FieldProblem id="case-follow-error" problem={problem?.message ?? null} />
+          <FieldError id="case-follow-error" problem={problem?.message ?? null} />
         </div>
         <label class="case-check">
           <input
@@ -823,7 +813,7 @@ function Timeline(props: {
             <span id="case-note-hint" class="muted small">
               {m('note_hint')}
             </span>
-            <FieldProblem id="case-note-error" problem={problem?.message ?? null} />
+            <FieldError id="case-note-error" problem={problem?.message ?? null} />
           </div>
           <div class="actions">
             <button type="submit" disabled={busy}>

@@ -3,7 +3,6 @@
  * pages/playbook.tsx): the API's shapes, the texts of statuses, SLA states and categories, and the
  * small badges. Everything a customer typed is rendered as JSX text only.
  */
-import { ApiError } from '../api';
 import { defineMessages, useI18n, useMessages } from '../i18n';
 import type { Role } from '../types';
 
@@ -12,6 +11,9 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 export type Sla = 'on_track' | 'due_soon' | 'breached' | 'met' | 'missed';
 export type Category = 'promoter' | 'passive' | 'detractor';
 export const CATEGORIES: readonly Category[] = ['promoter', 'passive', 'detractor'];
+/** The category of a score: 9-10 promoter, 7-8 passive, 0-6 detractor (as core/nps.ts). */
+export const categoryOf = (score: number): Category =>
+  score >= 9 ? 'promoter' : score >= 7 ? 'passive' : 'detractor';
 
 export interface Case {
   id: string;
@@ -184,13 +186,4 @@ export function SlaBadge({ sla }: { sla: Sla }) {
 export function StatusBadge({ status }: { status: CaseStatus }) {
   const m = useMessages(CM);
   return <span class={`case-status ${status}`}>{m(`status_${status}`)}</span>;
-}
-
-/** An API error as its field and the message without the repeated field name. */
-export function problemOf(error: unknown, fallback: string): { field: string | null; message: string } {
-  if (!(error instanceof ApiError)) return { field: null, message: fallback };
-  const prefix = error.field ? `${error.field}: ` : '';
-  const message =
-    prefix && error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
-  return { field: error.field, message };
 }

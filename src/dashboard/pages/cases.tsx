@@ -10,6 +10,7 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, patch } from '../api';
+import { problemOf } from '../components/problem';
 import { defineMessages, useI18n, useMessages } from '../i18n';
 import { BASE, navigate, onLinkClick, setQuery } from '../router';
 import type { PageContext } from '../routes';
@@ -21,7 +22,6 @@ import {
   CM,
   canRespond,
   customerOf,
-  problemOf,
   ScoreBadge,
   SlaBadge,
   StatusBadge,

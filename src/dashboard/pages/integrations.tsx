@@ -6,8 +6,12 @@
  * a CRM token never (the API returns only its last four characters). Everything the server sends
  * (URLs, descriptions, receivers' answers, errors) is rendered as text.
  */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
-import { ApiError, api, get, patch, post } from '../api';
+import { api, get, patch, post } from '../api';
+import { ConfirmButton } from '../components/confirm-button';
+import { CopyField } from '../components/copy-field';
+import { FieldError, type FieldProblem, problemOf, Status } from '../components/problem';
 import { defineMessages, type Locale, useI18n, useMessages } from '../i18n';
 import type { PageContext } from '../routes';
 import type { Role } from '../types';
@@ -110,10 +114,6 @@ const M = defineMessages({
     title: 'Integrations',
     lead: 'Send events to your own systems with webhooks, and keep NPS answers in step with your CRM.',
     read_only: 'You can see the integrations; only admins and owners can change them.',
-    cancel: 'Cancel',
-    copy: 'Copy',
-    copied: 'Copied to the clipboard.',
-    copy_failed: 'Could not copy: select the text and copy it yourself.',
     never: 'never',
     refresh: 'Refresh',
     saved: 'Saved.',
@@ -226,10 +226,6 @@ const M = defineMessages({
     title: 'Integrationen',
     lead: 'Senden Sie Ereignisse per Webhook an Ihre eigenen Systeme und halten Sie NPS-Antworten mit Ihrem CRM abgeglichen.',
     read_only: 'Sie können die Integrationen sehen; ändern können sie nur Admins und Inhaber.',
-    cancel: 'Abbrechen',
-    copy: 'Kopieren',
-    copied: 'In die Zwischenablage kopiert.',
-    copy_failed: 'Kopieren ging nicht: Markieren Sie den Text und kopieren Sie ihn selbst.',
     never: 'nie',
     refresh: 'Aktualisieren',
     saved: 'Gespeichert.',
@@ -412,37 +408,6 @@ interface CrmConnection {
 
 // --- small pieces ---------------------------------------------------------------------------------
 
-interface Problem {
-  field: string | null;
-  message: string;
-}
-
-/** The API's error as a problem at a field (its "field: " prefix left off, the label says it). */
-function problemOf(error: unknown, fallback: string): Problem {
-  if (!(error instanceof ApiError)) return { field: null, message: fallback };
-  const prefix = error.field ? `${error.field}: ` : '';
-  const message =
-    prefix && error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
-  return { field: error.field, message };
-}
-
-function ProblemText({ problem, id }: { problem: Problem | null; id?: string }) {
-  if (!problem) return null;
-  return (
-    <p id={id} class="error field-error" role="alert">
-      {problem.message}
-    </p>
-  );
-}
-
-function Status({ text }: { text: string }) {
-  return (
-    <p class="settings-status" role="status">
-      {text}
-    </p>
-  );
-}
-
 function useDateTime() {
   const { locale } = useI18n();
   const format = new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
@@ -452,119 +417,61 @@ function useDateTime() {
   return (iso: string | null) => (iso ? format.format(new Date(iso)) : '');
 }
 
-/** A destructive action that asks once more, inline (keyboard and screen-reader friendly). */
-function ConfirmButton(props: {
-  label: string;
-  question: string;
-  onConfirm: () => Promise<void> | void;
-  disabled?: boolean;
-  danger?: boolean;
-}) {
-  const m = useMessages(M);
-  const [asking, setAsking] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const confirmRef = useRef<HTMLButtonElement>(null);
-  const openRef = useRef<HTMLButtonElement>(null);
-  const wasAsking = useRef(false);
-  const questionId = useId();
-  useEffect(() => {
-    if (asking) confirmRef.current?.focus();
-    else if (wasAsking.current) openRef.current?.focus();
-    wasAsking.current = asking;
-  }, [asking]);
-  const cls = props.danger === false ? 'secondary' : 'danger';
-  if (!asking)
-    return (
-      <button
-        type="button"
-        class={cls}
-        ref={openRef}
-        disabled={props.disabled}
-        onClick={() => setAsking(true)}
-      >
-        {props.label}
-      </button>
-    );
-  return (
-    <span class="confirm">
-      <span class="confirm-question" id={questionId}>
-        {props.question}
-      </span>
-      <button
-        type="button"
-        class={cls}
-        ref={confirmRef}
-        aria-describedby={questionId}
-        disabled={busy}
-        onClick={async () => {
-          setBusy(true);
-          try {
-            await props.onConfirm();
-          } finally {
-            setBusy(false);
-            setAsking(false);
-          }
-        }}
-      >
-        {props.label}
-      </button>
-      <button type="button" class="secondary" onClick={() => setAsking(false)}>
-        {m('cancel')}
-      </button>
-    </span>
-  );
-}
-
 /** A secret shown once: read-only, with a copy button; takes the focus when it appears. */
 function SecretOnce(props: { url: string; secret: string; onDone: () => void }) {
   const m = useMessages(M);
   const id = useId();
   const headingRef = useRef<HTMLHeadingElement>(null);
-  const inputRef = useRef<HTMLInputElement>(null);
-  const [copyState, setCopyState] = useState<'' | 'copied' | 'failed'>('');
   useEffect(() => {
     headingRef.current?.focus();
   }, [props.secret]);
-  const copy = async () => {
-    inputRef.current?.select();
-    try {
-      await navigator.clipboard.writeText(props.secret);
-      setCopyState('copied');
-    } catch {
-      setCopyState('failed');
-    }
-  };
   return (
     <div class="once" data-testid="webhook-secret">
       <h3 tabIndex={-1} ref={headingRef} class="break">
         {m('wh_secret_title', { url: props.url })}
       </h3>
       <p>{m('wh_secret_warning')}</p>
-      <div class="copy-field">
-        <label for={`${id}-secret`}>{m('wh_secret_title', { url: props.url })}</label>
-        <div class="copy-row">
-          <input
-            id={`${id}-secret`}
-            ref={inputRef}
-            readOnly
-            value={props.secret}
-            spellcheck={false}
-            autocomplete="off"
-            data-testid="webhook-secret-value"
-          />
-          <button type="button" class="secondary" onClick={copy}>
-            {m('copy')}
-          </button>
-        </div>
-        <p class="muted small" role="status">
-          {copyState === 'copied' ? m('copied') : copyState === 'failed' ? m('copy_failed') : ''}
-        </p>
-      </div>
+      <CopyField
+        id={`${id}-secret`}
+        label={m('wh_secret_title', { url: props.url })}
+        value={props.secret}
+        autocomplete="off"
+        testId="webhook-secret-value"
+      />
       <VerifyHint />
       <button type="button" class="secondary" onClick={props.onDone}>
         {m('wh_secret_done')}
       </button>
     </div>
+  );
+}
+
+/** The status and problem of the last action on a list, then the list: not loaded, loading, empty or its items. */
+function Listing<T>(props: {
+  status: string;
+  problem: FieldProblem | null;
+  failed: boolean;
+  items: T[] | null;
+  none: string;
+  children: (items: T[]) => ComponentChildren;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      {props.status && <Status text={props.status} />}
+      <FieldError problem={props.problem} />
+      {props.failed ? (
+        <p class="error" role="alert">
+          {t('error_generic')}
+        </p>
+      ) : !props.items ? (
+        <p aria-busy="true">{t('loading')}</p>
+      ) : props.items.length === 0 ? (
+        <p class="muted">{props.none}</p>
+      ) : (
+        props.children(props.items)
+      )}
+    </>
   );
 }
 
@@ -615,7 +522,7 @@ function WebhooksSection({ manage }: { manage: boolean }) {
   const [endpoints, setEndpoints] = useState<Endpoint[] | null>(null);
   const [failed, setFailed] = useState(false);
   const [status, setStatus] = useState('');
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [problem, setProblem] = useState<FieldProblem | null>(null);
   /** The secret shown once: after creating (endpointId of the new one) or rotating. */
   const [secret, setSecret] = useState<{
     endpointId: string;
@@ -666,55 +573,47 @@ function WebhooksSection({ manage }: { manage: boolean }) {
       {secret?.created && (
         <SecretOnce url={secret.url} secret={secret.secret} onDone={() => setSecret(null)} />
       )}
-      {status && <Status text={status} />}
-      <ProblemText problem={problem} />
-      {failed ? (
-        <p class="error" role="alert">
-          {t('error_generic')}
-        </p>
-      ) : !endpoints ? (
-        <p aria-busy="true">{t('loading')}</p>
-      ) : endpoints.length === 0 ? (
-        <p class="muted">{m('wh_none')}</p>
-      ) : (
-        <ul class="key-list">
-          {endpoints.map((endpoint) => (
-            <EndpointItem
-              key={endpoint.id}
-              endpoint={endpoint}
-              manage={manage}
-              secret={secret && !secret.created && secret.endpointId === endpoint.id ? secret.secret : null}
-              onSecretDone={() => setSecret(null)}
-              onToggle={() =>
-                run(
-                  () => patch(`/webhooks/${encodeURIComponent(endpoint.id)}`, { active: !endpoint.active }),
-                  endpoint.active ? m('wh_disabled_done') : m('wh_enabled'),
-                )
-              }
-              onRotate={() =>
-                run(async () => {
-                  const rotated = await post<Endpoint & { secret: string }>(
-                    `/webhooks/${encodeURIComponent(endpoint.id)}/rotate-secret`,
-                  );
-                  setSecret({
-                    endpointId: rotated.id,
-                    url: rotated.url,
-                    secret: rotated.secret,
-                    created: false,
-                  });
-                }, m('saved'))
-              }
-              onDelete={() =>
-                run(async () => {
-                  await api('DELETE', `/webhooks/${encodeURIComponent(endpoint.id)}`);
-                  if (secret?.endpointId === endpoint.id) setSecret(null);
-                  headingRef.current?.focus();
-                }, m('wh_deleted'))
-              }
-            />
-          ))}
-        </ul>
-      )}
+      <Listing status={status} problem={problem} failed={failed} items={endpoints} none={m('wh_none')}>
+        {(endpoints) => (
+          <ul class="key-list">
+            {endpoints.map((endpoint) => (
+              <EndpointItem
+                key={endpoint.id}
+                endpoint={endpoint}
+                manage={manage}
+                secret={secret && !secret.created && secret.endpointId === endpoint.id ? secret.secret : null}
+                onSecretDone={() => setSecret(null)}
+                onToggle={() =>
+                  run(
+                    () => patch(`/webhooks/${encodeURIComponent(endpoint.id)}`, { active: !endpoint.active }),
+                    endpoint.active ? m('wh_disabled_done') : m('wh_enabled'),
+                  )
+                }
+                onRotate={() =>
+                  run(async () => {
+                    const rotated = await post<Endpoint & { secret: string }>(
+                      `/webhooks/${encodeURIComponent(endpoint.id)}/rotate-secret`,
+                    );
+                    setSecret({
+                      endpointId: rotated.id,
+                      url: rotated.url,
+                      secret: rotated.secret,
+                      created: false,
+                    });
+                  }, m('saved'))
+                }
+                onDelete={() =>
+                  run(async () => {
+                    await api('DELETE', `/webhooks/${encodeURIComponent(endpoint.id)}`);
+                    if (secret?.endpointId === endpoint.id) setSecret(null);
+                    headingRef.current?.focus();
+                  }, m('wh_deleted'))
+                }
+              />
+            ))}
+          </ul>
+        )}
+      </Listing>
     </section>
   );
 }
@@ -727,7 +626,7 @@ function WebhookForm({ onCreated }: { onCreated: (e: Endpoint & { secret: string
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
   const [events, setEvents] = useState<WebhookEvent[]>(['response.created']);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [problem, setProblem] = useState<FieldProblem | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (ev: Event) => {
     ev.preventDefault();
@@ -773,7 +672,7 @@ function WebhookForm({ onCreated }: { onCreated: (e: Endpoint & { secret: string
           <p id={`${id}-url-hint`} class="muted small">
             {m('wh_url_hint')}
           </p>
-          <ProblemText id={`${id}-url-error`} problem={urlError} />
+          <FieldError id={`${id}-url-error`} problem={urlError} />
         </div>
         <fieldset class="events" aria-describedby={eventsError ? `${id}-events-error` : undefined}>
           <legend>{m('wh_events')}</legend>
@@ -799,7 +698,7 @@ function WebhookForm({ onCreated }: { onCreated: (e: Endpoint & { secret: string
               </label>
             </div>
           ))}
-          <ProblemText id={`${id}-events-error`} problem={eventsError} />
+          <FieldError id={`${id}-events-error`} problem={eventsError} />
         </fieldset>
         <div class="field">
           <label for={`${id}-description`}>{m('wh_description')}</label>
@@ -812,9 +711,9 @@ function WebhookForm({ onCreated }: { onCreated: (e: Endpoint & { secret: string
             aria-invalid={descriptionError ? 'true' : undefined}
             aria-describedby={descriptionError ? `${id}-description-error` : undefined}
           />
-          <ProblemText id={`${id}-description-error`} problem={descriptionError} />
+          <FieldError id={`${id}-description-error`} problem={descriptionError} />
         </div>
-        <ProblemText problem={other} />
+        <FieldError problem={other} />
         <div class="actions">
           <button type="submit" disabled={busy}>
             {m('wh_add')}
@@ -932,7 +831,7 @@ function DeliveryLog({ endpoint, manage }: { endpoint: Endpoint; manage: boolean
   const [next, setNext] = useState<string | null>(null);
   const [failed, setFailed] = useState(false);
   const [status, setStatus] = useState('');
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [problem, setProblem] = useState<FieldProblem | null>(null);
   const [busy, setBusy] = useState(false);
   const titleId = useId();
   const pollTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -995,80 +894,72 @@ function DeliveryLog({ endpoint, manage }: { endpoint: Endpoint; manage: boolean
           {m('refresh')}
         </button>
       </div>
-      {status && <Status text={status} />}
-      <ProblemText problem={problem} />
-      {failed ? (
-        <p class="error" role="alert">
-          {t('error_generic')}
-        </p>
-      ) : !rows ? (
-        <p aria-busy="true">{t('loading')}</p>
-      ) : rows.length === 0 ? (
-        <p class="muted">{m('log_none')}</p>
-      ) : (
-        <div class="table-scroll">
-          <table class="settings-table delivery-table">
-            <thead>
-              <tr>
-                <th scope="col">{m('log_status')}</th>
-                <th scope="col">{m('log_event')}</th>
-                <th scope="col">{m('log_attempts')}</th>
-                <th scope="col">{m('log_code')}</th>
-                <th scope="col">{m('log_time')}</th>
-                {manage && <th scope="col">{m('log_actions')}</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((d) => (
-                <tr key={d.id} data-testid="delivery-row" data-status={d.status}>
-                  <td>
-                    <span class={`badge delivery-status ${d.status}`}>
-                      {m(STATUS_KEYS[d.status] ?? 'status_pending')}
-                    </span>
-                  </td>
-                  <td>
-                    <code>{d.event_type}</code>
-                  </td>
-                  <td class="num" data-testid="delivery-attempts">
-                    {d.attempts}
-                  </td>
-                  <td class="response-cell">
-                    <span data-testid="delivery-code">{d.last_status_code ?? '–'}</span>
-                    {d.last_error && (
-                      <p class="small error-text">{m('log_error', { error: d.last_error })}</p>
-                    )}
-                    {(d.last_response_body !== null || d.last_status_code !== null) && (
-                      <details>
-                        <summary>{m('log_body')}</summary>
-                        <pre class="response-body" data-testid="delivery-body">
-                          {d.last_response_body ? d.last_response_body : m('log_body_empty')}
-                        </pre>
-                      </details>
-                    )}
-                  </td>
-                  <td>
-                    <time dateTime={d.last_attempt_at ?? d.created_at}>
-                      {date(d.last_attempt_at ?? d.created_at)}
-                    </time>
-                    {d.next_attempt_at && (
-                      <span class="small muted block">
-                        {m('log_next', { date: date(d.next_attempt_at) })}
-                      </span>
-                    )}
-                  </td>
-                  {manage && (
-                    <td>
-                      <button type="button" class="secondary" onClick={() => redeliver(d)}>
-                        {m('log_redeliver')}
-                      </button>
-                    </td>
-                  )}
+      <Listing status={status} problem={problem} failed={failed} items={rows} none={m('log_none')}>
+        {(rows) => (
+          <div class="table-scroll">
+            <table class="settings-table delivery-table">
+              <thead>
+                <tr>
+                  <th scope="col">{m('log_status')}</th>
+                  <th scope="col">{m('log_event')}</th>
+                  <th scope="col">{m('log_attempts')}</th>
+                  <th scope="col">{m('log_code')}</th>
+                  <th scope="col">{m('log_time')}</th>
+                  {manage && <th scope="col">{m('log_actions')}</th>}
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {rows.map((d) => (
+                  <tr key={d.id} data-testid="delivery-row" data-status={d.status}>
+                    <td>
+                      <span class={`badge delivery-status ${d.status}`}>
+                        {m(STATUS_KEYS[d.status] ?? 'status_pending')}
+                      </span>
+                    </td>
+                    <td>
+                      <code>{d.event_type}</code>
+                    </td>
+                    <td class="num" data-testid="delivery-attempts">
+                      {d.attempts}
+                    </td>
+                    <td class="response-cell">
+                      <span data-testid="delivery-code">{d.last_status_code ?? '–'}</span>
+                      {d.last_error && (
+                        <p class="small error-text">{m('log_error', { error: d.last_error })}</p>
+                      )}
+                      {(d.last_response_body !== null || d.last_status_code !== null) && (
+                        <details>
+                          <summary>{m('log_body')}</summary>
+                          <pre class="response-body" data-testid="delivery-body">
+                            {d.last_response_body ? d.last_response_body : m('log_body_empty')}
+                          </pre>
+                        </details>
+                      )}
+                    </td>
+                    <td>
+                      <time dateTime={d.last_attempt_at ?? d.created_at}>
+                        {date(d.last_attempt_at ?? d.created_at)}
+                      </time>
+                      {d.next_attempt_at && (
+                        <span class="small muted block">
+                          {m('log_next', { date: date(d.next_attempt_at) })}
+                        </span>
+                      )}
+                    </td>
+                    {manage && (
+                      <td>
+                        <button type="button" class="secondary" onClick={() => redeliver(d)}>
+                          {m('log_redeliver')}
+                        </button>
+                      </td>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Listing>
       {next && (
         <button type="button" class="secondary" disabled={busy} onClick={more}>
           {m('log_more')}
@@ -1088,7 +979,7 @@ function CrmSection({ manage }: { manage: boolean }) {
   const [connections, setConnections] = useState<CrmConnection[] | null>(null);
   const [failed, setFailed] = useState(false);
   const [status, setStatus] = useState('');
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [problem, setProblem] = useState<FieldProblem | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const pollTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
@@ -1135,56 +1026,51 @@ function CrmSection({ manage }: { manage: boolean }) {
         {m('crm_title')}
       </h2>
       <p class="muted">{m('crm_lead')}</p>
-      {status && <Status text={status} />}
-      <ProblemText problem={problem} />
-      {failed ? (
-        <p class="error" role="alert">
-          {t('error_generic')}
-        </p>
-      ) : !connections ? (
-        <p aria-busy="true">{t('loading')}</p>
-      ) : connections.length === 0 ? (
-        <p class="muted">{m('crm_none')}</p>
-      ) : (
-        <ul class="key-list">
-          {connections.map((c) => (
-            <ConnectionItem
-              key={c.id}
-              connection={c}
-              manage={manage}
-              onSync={() =>
-                run(async () => {
-                  const before = lastActivity(c);
-                  await post(`/crm-connections/${encodeURIComponent(c.id)}/sync`);
-                  await load(15, new Map([[c.id, before]]));
-                }, m('crm_sync_started'))
-              }
-              onActive={(active) =>
-                run(
-                  async () => {
-                    const after = await patch<CrmConnection>(`/crm-connections/${encodeURIComponent(c.id)}`, {
-                      active,
-                    });
-                    if (active) await watch(after);
-                    else await load();
-                  },
-                  active ? m('crm_resumed') : m('crm_paused'),
-                )
-              }
-              onDelete={() =>
-                run(
-                  async () => {
-                    await api('DELETE', `/crm-connections/${encodeURIComponent(c.id)}`);
-                    await load();
-                    headingRef.current?.focus();
-                  },
-                  m('crm_disconnected', { name: providerName(c.provider) }),
-                )
-              }
-            />
-          ))}
-        </ul>
-      )}
+      <Listing status={status} problem={problem} failed={failed} items={connections} none={m('crm_none')}>
+        {(connections) => (
+          <ul class="key-list">
+            {connections.map((c) => (
+              <ConnectionItem
+                key={c.id}
+                connection={c}
+                manage={manage}
+                onSync={() =>
+                  run(async () => {
+                    const before = lastActivity(c);
+                    await post(`/crm-connections/${encodeURIComponent(c.id)}/sync`);
+                    await load(15, new Map([[c.id, before]]));
+                  }, m('crm_sync_started'))
+                }
+                onActive={(active) =>
+                  run(
+                    async () => {
+                      const after = await patch<CrmConnection>(
+                        `/crm-connections/${encodeURIComponent(c.id)}`,
+                        {
+                          active,
+                        },
+                      );
+                      if (active) await watch(after);
+                      else await load();
+                    },
+                    active ? m('crm_resumed') : m('crm_paused'),
+                  )
+                }
+                onDelete={() =>
+                  run(
+                    async () => {
+                      await api('DELETE', `/crm-connections/${encodeURIComponent(c.id)}`);
+                      await load();
+                      headingRef.current?.focus();
+                    },
+                    m('crm_disconnected', { name: providerName(c.provider) }),
+                  )
+                }
+              />
+            ))}
+          </ul>
+        )}
+      </Listing>
       {manage &&
         connections &&
         (free.length === 0 ? (
@@ -1222,7 +1108,7 @@ function CrmForm(props: {
   const [baseUrl, setBaseUrl] = useState('');
   const [push, setPush] = useState(true);
   const [pull, setPull] = useState(true);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [problem, setProblem] = useState<FieldProblem | null>(null);
   const [busy, setBusy] = useState(false);
   const chosen = props.providers.find((p) => p.id === provider) ?? props.providers[0];
   const fields = chosen?.credentials ?? [];
@@ -1277,7 +1163,7 @@ function CrmForm(props: {
           {m('crm_base_url_hint', { url: chosen?.defaultUrl ?? '' })}
         </p>
       )}
-      <ProblemText id={`${id}-base-url-error`} problem={urlError} />
+      <FieldError id={`${id}-base-url-error`} problem={urlError} />
     </div>
   );
   return (
@@ -1304,7 +1190,7 @@ function CrmForm(props: {
               </option>
             ))}
           </select>
-          <ProblemText id={`${id}-provider-error`} problem={providerError} />
+          <FieldError id={`${id}-provider-error`} problem={providerError} />
         </div>
         {fields.map((f) => {
           const fieldId = `${id}-${f.field}`;
@@ -1332,7 +1218,7 @@ function CrmForm(props: {
                 {f.help[locale]}
                 {f.secret ? ` ${m('crm_token_note')}` : ''}
               </p>
-              <ProblemText id={`${fieldId}-error`} problem={error} />
+              <FieldError id={`${fieldId}-error`} problem={error} />
             </div>
           );
         })}
@@ -1359,7 +1245,7 @@ function CrmForm(props: {
             <label for={`${id}-pull`}>{m('crm_pull')}</label>
           </div>
         </details>
-        <ProblemText problem={other} />
+        <FieldError problem={other} />
         <div class="actions">
           <button type="submit" disabled={busy || !chosen}>
             {m('crm_connect')}

@@ -20,11 +20,12 @@ import {
   toFilter,
   valueKind,
 } from '../audience-builder';
+import { FieldError, type FieldProblem, FormError, problemOf } from '../components/problem';
 import { defineMessages, useI18n, useMessages } from '../i18n';
 import { BASE, onLinkClick, setQuery } from '../router';
 import type { PageContext } from '../routes';
 import type { Survey } from '../types';
-import { CATEGORIES, type Category, canManage, problemOf } from './cases-shared';
+import { CATEGORIES, type Category, canManage } from './cases-shared';
 
 const M = defineMessages({
   en: {
@@ -316,7 +317,7 @@ export function PlaybookPage(ctx: PageContext) {
   const [answer, setAnswer] = useState<Answer | null>(null);
   const [rules, setRules] = useState<DraftRule[]>([]);
   const [failed, setFailed] = useState(false);
-  const [problem, setProblem] = useState<{ field: string | null; message: string } | null>(null);
+  const [problem, setProblem] = useState<FieldProblem | null>(null);
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
   const path = surveyId ? `/surveys/${encodeURIComponent(surveyId)}/playbook` : '/playbook';
@@ -467,11 +468,7 @@ export function PlaybookPage(ctx: PageContext) {
                   {m('rule_add')}
                 </button>
               </p>
-              {problem && !placed(problem.field, rules.length) && (
-                <p class="error" role="alert">
-                  {problem.field ? `${problem.field}: ${problem.message}` : problem.message}
-                </p>
-              )}
+              {problem && !placed(problem.field, rules.length) && <FormError problem={problem} />}
               <div class="actions">
                 <button type="submit" disabled={busy}>
                   {m('save')}
@@ -506,20 +503,11 @@ function placed(field: string | null, rules: number): boolean {
   return !!m && Number(m[1]) < rules;
 }
 
-function Problem({ id, message }: { id: string; message: string | null }) {
-  if (!message) return null;
-  return (
-    <p id={id} class="error field-error" role="alert">
-      {message}
-    </p>
-  );
-}
-
 function RuleEditor(props: {
   rule: DraftRule;
   index: number;
   count: number;
-  problem: { field: string | null; message: string } | null;
+  problem: FieldProblem | null;
   onChange: (change: Partial<DraftRule>) => void;
   onRemove: () => void;
   onUp: () => void;
@@ -551,7 +539,7 @@ function RuleEditor(props: {
           aria-invalid={err(`${base}.name`) ? true : undefined}
           onInput={(e) => props.onChange({ name: (e.target as HTMLInputElement).value })}
         />
-        <Problem id={`${fieldId(`${base}.name`)}-error`} message={err(`${base}.name`)} />
+        <FieldError id={`${fieldId(`${base}.name`)}-error`} problem={err(`${base}.name`)} />
       </div>
       <fieldset class="playbook-group" id={fieldId(`${base}.categories`)} tabIndex={-1}>
         <legend>{m('bands')}</legend>
@@ -566,7 +554,7 @@ function RuleEditor(props: {
             {m(`band_${c}`)}
           </label>
         ))}
-        <Problem id={`${fieldId(`${base}.categories`)}-error`} message={err(`${base}.categories`)} />
+        <FieldError id={`${fieldId(`${base}.categories`)}-error`} problem={err(`${base}.categories`)} />
       </fieldset>
       <fieldset class="playbook-group" id={fieldId(`${base}.previous_categories`)} tabIndex={-1}>
         <legend>{m('previous')}</legend>
@@ -581,9 +569,9 @@ function RuleEditor(props: {
           </label>
         ))}
         <span class="muted small">{m('previous_hint')}</span>
-        <Problem
+        <FieldError
           id={`${fieldId(`${base}.previous_categories`)}-error`}
-          message={err(`${base}.previous_categories`)}
+          problem={err(`${base}.previous_categories`)}
         />
       </fieldset>
       <fieldset class="playbook-group" id={fieldId(`${base}.attributes`)} tabIndex={-1}>
@@ -598,11 +586,11 @@ function RuleEditor(props: {
             onChange={(filter) => props.onChange({ filter })}
           />
         )}
-        <Problem id={`${fieldId(`${base}.attributes`)}-error`} message={filterErr} />
+        <FieldError id={`${fieldId(`${base}.attributes`)}-error`} problem={filterErr} />
       </fieldset>
       <fieldset class="playbook-group" id={fieldId(`${base}.actions`)} tabIndex={-1}>
         <legend>{m('actions')}</legend>
-        <Problem id={`${fieldId(`${base}.actions`)}-error`} message={err(`${base}.actions`, true)} />
+        <FieldError id={`${fieldId(`${base}.actions`)}-error`} problem={err(`${base}.actions`, true)} />
         {r.actions.map((a, j) => {
           const at = `${base}.actions.${j}`;
           return (
@@ -623,7 +611,7 @@ function RuleEditor(props: {
                     </option>
                   ))}
                 </select>
-                <Problem id={`${fieldId(`${at}.kind`)}-error`} message={err(`${at}.kind`)} />
+                <FieldError id={`${fieldId(`${at}.kind`)}-error`} problem={err(`${at}.kind`)} />
               </div>
               {a.kind === 'open_case' && (
                 <NumberField
@@ -715,7 +703,7 @@ function NumberField(props: {
         aria-describedby={props.error ? `${props.id}-error` : undefined}
         onInput={(e) => props.onInput((e.target as HTMLInputElement).value)}
       />
-      <Problem id={`${props.id}-error`} message={props.error} />
+      <FieldError id={`${props.id}-error`} problem={props.error} />
     </div>
   );
 }
@@ -740,7 +728,7 @@ function TextField(props: {
         aria-describedby={props.error ? `${props.id}-error` : undefined}
         onInput={(e) => props.onInput((e.target as HTMLInputElement).value)}
       />
-      <Problem id={`${props.id}-error`} message={props.error} />
+      <FieldError id={`${props.id}-error`} problem={props.error} />
     </div>
   );
 }

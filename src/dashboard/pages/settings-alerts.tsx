@@ -4,7 +4,8 @@
  * API shows only its end, so the field starts empty and is sent only when something was typed.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api, get, post } from '../api';
+import { api, get, post } from '../api';
+import { FieldError, type FieldProblem, messageOf, problemOf } from '../components/problem';
 import { defineMessages, useI18n, useMessages } from '../i18n';
 import type { Role, Session } from '../types';
 
@@ -76,22 +77,13 @@ interface AlertSettings {
 }
 
 const canManage = (role: Role) => role === 'owner' || role === 'admin';
-const messageOf = (err: unknown, fallback: string) => (err instanceof ApiError ? err.message : fallback);
-
-/** The API's error at the Slack URL or an alert address ("emails.1"), its "field: " prefix left off. */
-interface FieldProblem {
-  field: string;
-  message: string;
-}
+/** The API's error at the Slack URL or an alert address ("emails.1"), else null. */
 function fieldProblemOf(err: unknown): FieldProblem | null {
-  if (!(err instanceof ApiError) || !err.field) return null;
-  if (err.field !== 'slack_webhook_url' && err.field !== 'emails' && !err.field.startsWith('emails.'))
+  const problem = problemOf(err, '');
+  const field = problem.field;
+  if (!field || (field !== 'slack_webhook_url' && field !== 'emails' && !field.startsWith('emails.')))
     return null;
-  const prefix = `${err.field}: `;
-  return {
-    field: err.field,
-    message: err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message,
-  };
+  return problem;
 }
 
 export function AlertsSection({ session }: { session: Session }) {
@@ -166,9 +158,9 @@ export function AlertsSection({ session }: { session: Session }) {
     }
   };
   const urlError = fieldProblem?.field === 'slack_webhook_url' ? fieldProblem : null;
-  const emailsError = fieldProblem?.field.startsWith('emails') ? fieldProblem : null;
+  const emailsError = fieldProblem?.field?.startsWith('emails') ? fieldProblem : null;
   // "emails.1" names the second address sent: say which line that is.
-  const emailIndex = emailsError ? /^emails\.(\d+)$/.exec(emailsError.field)?.[1] : undefined;
+  const emailIndex = emailsError ? /^emails\.(\d+)$/.exec(emailsError.field ?? '')?.[1] : undefined;
   const emailsLabel =
     emailIndex !== undefined && sent[Number(emailIndex)] !== undefined
       ? `${m('emails')}, ${m('email_line', { line: Number(emailIndex) + 1, email: sent[Number(emailIndex)]! })}`
@@ -205,11 +197,7 @@ export function AlertsSection({ session }: { session: Session }) {
             aria-invalid={urlError ? 'true' : undefined}
             aria-describedby={`alert-slack-state${urlError ? ' alert-slack-url-error' : ''}`}
           />
-          {urlError && (
-            <p id="alert-slack-url-error" class="error field-error" role="alert">
-              {m('slack_url')}: {urlError.message}
-            </p>
-          )}
+          <FieldError id="alert-slack-url-error" label={m('slack_url')} problem={urlError} />
           <p id="alert-slack-state" class="muted small">
             {settings.slack_webhook_url
               ? m('slack_current', { url: settings.slack_webhook_url })
@@ -232,11 +220,7 @@ export function AlertsSection({ session }: { session: Session }) {
             aria-invalid={emailsError ? 'true' : undefined}
             aria-describedby={emailsError ? 'alert-emails-error' : undefined}
           />
-          {emailsError && (
-            <p id="alert-emails-error" class="error field-error" role="alert">
-              {emailsLabel}: {emailsError.message}
-            </p>
-          )}
+          <FieldError id="alert-emails-error" label={emailsLabel} problem={emailsError} />
         </div>
         {flag('new_detractor')}
         {flag('sla_breach')}

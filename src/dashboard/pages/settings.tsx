@@ -6,8 +6,11 @@
  * Secrets (an API key's secret, an invitation link) are shown once, right after they were made.
  */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
-import { ApiError, api, get, patch, post } from '../api';
+import { useEffect, useState } from 'preact/hooks';
+import { api, get, patch, post } from '../api';
+import { ConfirmButton } from '../components/confirm-button';
+import { CopyField } from '../components/copy-field';
+import { FieldError, type FieldProblem, FormError, problemOf, Status } from '../components/problem';
 import { defineMessages, LOCALES, type Locale, type MessageKey, useI18n, useMessages } from '../i18n';
 import { BASE, setQuery } from '../router';
 import type { PageContext } from '../routes';
@@ -36,9 +39,6 @@ const M = defineMessages({
     saved: 'Saved.',
     nothing_changed: 'Nothing was changed.',
     cancel: 'Cancel',
-    copy: 'Copy',
-    copied: 'Copied to the clipboard.',
-    copy_failed: 'Could not copy: select the text and copy it yourself.',
     created: 'Created',
     never: 'never',
     // workspace
@@ -158,9 +158,6 @@ const M = defineMessages({
     saved: 'Gespeichert.',
     nothing_changed: 'Es wurde nichts geändert.',
     cancel: 'Abbrechen',
-    copy: 'Kopieren',
-    copied: 'In die Zwischenablage kopiert.',
-    copy_failed: 'Kopieren nicht möglich: Markieren und kopieren Sie den Text selbst.',
     created: 'Angelegt',
     never: 'nie',
     ws_name: 'Name',
@@ -269,154 +266,6 @@ const M = defineMessages({
 type Msg = (key: keyof typeof M.en, values?: Record<string, string | number>) => string;
 
 // --- small shared pieces ------------------------------------------------------------------------
-
-interface FieldProblem {
-  field: string | null;
-  message: string;
-}
-
-/** The API's error as a problem at a field (its "field: " prefix left off, the label says it). */
-function problemOf(error: unknown, fallback: string): FieldProblem {
-  if (!(error instanceof ApiError)) return { field: null, message: fallback };
-  const prefix = error.field ? `${error.field}: ` : '';
-  const message =
-    prefix && error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
-  return { field: error.field, message };
-}
-
-/** An error shown at its field, announced, naming the field. */
-function FieldError({ id, label, problem }: { id: string; label: string; problem: FieldProblem | null }) {
-  if (!problem) return null;
-  return (
-    <p id={id} class="error field-error" role="alert">
-      {label}: {problem.message}
-    </p>
-  );
-}
-
-function FormError({ problem }: { problem: FieldProblem | null }) {
-  if (!problem) return null;
-  return (
-    <p class="error" role="alert">
-      {problem.field ? `${problem.field}: ${problem.message}` : problem.message}
-    </p>
-  );
-}
-
-function Status({ text }: { text: string }) {
-  return (
-    <p class="settings-status" role="status">
-      {text}
-    </p>
-  );
-}
-
-/** A read-only text with a copy button (falls back to selecting the text). */
-function CopyField(props: {
-  id: string;
-  label: string;
-  value: string;
-  multiline?: boolean;
-  testId?: string;
-}) {
-  const m = useMessages(M);
-  const [state, setState] = useState<'' | 'copied' | 'failed'>('');
-  const ref = useRef<HTMLInputElement | HTMLTextAreaElement>(null);
-  const copy = async () => {
-    ref.current?.select();
-    try {
-      await navigator.clipboard.writeText(props.value);
-      setState('copied');
-    } catch {
-      setState('failed');
-    }
-  };
-  return (
-    <div class="copy-field">
-      <label for={props.id}>{props.label}</label>
-      <div class="copy-row">
-        {props.multiline ? (
-          <textarea
-            id={props.id}
-            ref={ref as preact.Ref<HTMLTextAreaElement>}
-            readOnly
-            rows={3}
-            value={props.value}
-            data-testid={props.testId}
-            spellcheck={false}
-          />
-        ) : (
-          <input
-            id={props.id}
-            ref={ref as preact.Ref<HTMLInputElement>}
-            readOnly
-            value={props.value}
-            data-testid={props.testId}
-            spellcheck={false}
-          />
-        )}
-        <button type="button" class="secondary" onClick={copy}>
-          {m('copy')}
-        </button>
-      </div>
-      <p class="muted small" role="status">
-        {state === 'copied' ? m('copied') : state === 'failed' ? m('copy_failed') : ''}
-      </p>
-    </div>
-  );
-}
-
-/** A destructive action that asks once more, inline (keyboard and screen-reader friendly). */
-function ConfirmButton(props: {
-  label: string;
-  question: string;
-  confirmLabel?: string;
-  onConfirm: () => Promise<void> | void;
-  disabled?: boolean;
-}) {
-  const m = useMessages(M);
-  const [asking, setAsking] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const confirmRef = useRef<HTMLButtonElement>(null);
-  const questionId = useId();
-  useEffect(() => {
-    if (asking) confirmRef.current?.focus();
-  }, [asking]);
-  if (!asking)
-    return (
-      <button type="button" class="danger" disabled={props.disabled} onClick={() => setAsking(true)}>
-        {props.label}
-      </button>
-    );
-  return (
-    <span class="confirm">
-      <span class="confirm-question" id={questionId}>
-        {props.question}
-      </span>
-      <button
-        type="button"
-        class="danger"
-        ref={confirmRef}
-        aria-describedby={questionId}
-        disabled={busy}
-        onClick={async () => {
-          setBusy(true);
-          try {
-            await props.onConfirm();
-          } finally {
-            setBusy(false);
-            setAsking(false);
-          }
-        }}
-      >
-        {props.confirmLabel ?? props.label}
-      </button>
-      <button type="button" class="secondary" onClick={() => setAsking(false)}>
-        {m('cancel')}
-      </button>
-    </span>
-  );
-}
 
 function useDate() {
   const { locale } = useI18n();

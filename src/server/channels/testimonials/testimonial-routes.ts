@@ -14,7 +14,6 @@
  *   then says so. No JavaScript, rate-limited like the other public pages.
  * - `GET /testimonials.js`: the widget bundle (dist/widget/testimonials.js).
  */
-import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -32,6 +31,7 @@ import { clientIpOf } from '../link/client-ip';
 import { pickLocale } from '../link/pick-locale';
 import { publicRateLimiter, rateLimitKeyOf, type SlidingWindowRateLimiter } from '../link/rate-limiter';
 import { renderStatusPage } from '../link/render-survey-page';
+import { serveBuiltScript } from '../widget/widget-script-route';
 import { renderWithdrawPage, WITHDRAW_PAGE_LOCALES, type WithdrawPageState } from './render-withdraw-page';
 
 export const TESTIMONIALS_PREFIX = '/t/v1';
@@ -198,25 +198,7 @@ export function registerTestimonialPublicRoutes(
     return c.redirect(`/t/withdraw/${token}`, 303);
   });
 
-  const scriptPath = options.scriptPath ?? TESTIMONIALS_SCRIPT_PATH;
-  let cached: { mtimeMs: number; size: number; body: Buffer } | undefined;
-  app.get('/testimonials.js', async (c) => {
-    let info: Awaited<ReturnType<typeof stat>>;
-    try {
-      info = await stat(scriptPath);
-    } catch {
-      c.header('Cache-Control', 'no-store');
-      return c.text('testimonials.js is not built: run npm run build:widget', 503);
-    }
-    if (!cached || cached.mtimeMs !== info.mtimeMs || cached.size !== info.size) {
-      cached = { mtimeMs: info.mtimeMs, size: info.size, body: await readFile(scriptPath) };
-    }
-    return c.body(new Uint8Array(cached.body), 200, {
-      'Content-Type': 'application/javascript; charset=utf-8',
-      'Cache-Control': 'public, max-age=300',
-      'Access-Control-Allow-Origin': '*',
-    });
-  });
+  serveBuiltScript(app, '/testimonials.js', options.scriptPath ?? TESTIMONIALS_SCRIPT_PATH);
 }
 
 function rateLimited(c: Context, retryAfterSeconds: number, who: string): ApiError {

@@ -14,15 +14,25 @@ export const WIDGET_SCRIPT_PATH = fileURLToPath(
 );
 
 export function registerWidgetScriptRoute(app: Hono, scriptPath = WIDGET_SCRIPT_PATH): void {
-  let cached: { mtimeMs: number; size: number; body: Buffer } | undefined;
+  serveBuiltScript(app, '/widget.js', scriptPath);
+}
 
-  app.get('/widget.js', async (c) => {
+/**
+ * `GET <route>` (e.g. `/widget.js`): a script built by `npm run build:widget`, read from disk again
+ * whenever the file changes; cached by browsers for 5 minutes and loadable from any page. Without
+ * a build the answer is a 503 (not cached) saying how to make one.
+ */
+export function serveBuiltScript(app: Hono, route: string, scriptPath: string): void {
+  let cached: { mtimeMs: number; size: number; body: Buffer } | undefined;
+  const name = route.replace(/^\//, '');
+
+  app.get(route, async (c) => {
     let info: Awaited<ReturnType<typeof stat>>;
     try {
       info = await stat(scriptPath);
     } catch {
       c.header('Cache-Control', 'no-store');
-      return c.text('widget.js is not built: run npm run build:widget', 503);
+      return c.text(`${name} is not built: run npm run build:widget`, 503);
     }
     if (!cached || cached.mtimeMs !== info.mtimeMs || cached.size !== info.size) {
       cached = { mtimeMs: info.mtimeMs, size: info.size, body: await readFile(scriptPath) };
