@@ -14,6 +14,7 @@
 import { type SlackOutcome, type SlackPayload, slackOutcome } from '../../core/alerts';
 import { enqueue } from '../jobs/queue';
 import { type JobHandler, PermanentJobError } from '../jobs/worker';
+import { postJson } from '../outbound/post-json';
 import { type AlertSlackPayload, slackFailedAlertJob } from './alert-jobs';
 import { getAlertWorkspace, recordSlackFailure } from './alert-repo';
 
@@ -24,7 +25,7 @@ export const SLACK_MAX_ATTEMPTS = 8;
 export interface SlackPostResult {
   outcome: SlackOutcome;
   statusCode: number | null;
-  /** The first 500 characters of the answer, or the network error. */
+  /** The first 500 bytes of the answer, or the network error. */
   detail: string;
 }
 
@@ -34,29 +35,16 @@ export async function postToSlack(
   message: SlackPayload,
   options: { timeoutMs?: number; signal?: AbortSignal } = {},
 ): Promise<SlackPostResult> {
-  const timeoutMs = options.timeoutMs ?? SLACK_TIMEOUT_MS;
-  const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])];
-  try {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'Plaudit-Alerts/1' },
-      body: JSON.stringify(message),
-      redirect: 'manual',
-      signal: AbortSignal.any(signals),
-    });
-    const body = (await res.text().catch(() => '')).slice(0, 500);
-    return { outcome: slackOutcome(res.status, body), statusCode: res.status, detail: body };
-  } catch (error) {
-    if (options.signal?.aborted) throw error;
-    const name = error instanceof Error ? error.name : '';
-    const detail =
-      name === 'TimeoutError'
-        ? `No answer within ${timeoutMs / 1000} s`
-        : error instanceof Error
-          ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}`
-          : String(error);
-    return { outcome: 'retry', statusCode: null, detail: detail.slice(0, 500) };
-  }
+  const result = await postJson(
+    url,
+    JSON.stringify(message),
+    { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'Plaudit-Alerts/1' },
+    { timeoutMs: options.timeoutMs ?? SLACK_TIMEOUT_MS, maxBodyBytes: 500, signal: options.signal },
+  );
+  if (result.status === null)
+    return { outcome: 'retry', statusCode: null, detail: result.error.slice(0, 500) };
+  const body = result.body ?? '';
+  return { outcome: slackOutcome(result.status, body), statusCode: result.status, detail: body };
 }
 
 /** A line naming what Slack answered, for errors and the recorded failure. */

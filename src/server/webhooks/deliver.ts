@@ -31,6 +31,7 @@ import { endpointDisabledAlertJob } from '../alerts/alert-jobs';
 import type { Queryable } from '../db/port';
 import { enqueue } from '../jobs/queue';
 import type { JobHandler } from '../jobs/worker';
+import { postJson } from '../outbound/post-json';
 import { deliveryJobKey, WEBHOOK_QUEUE } from './emit';
 
 /** The first 1 KB of a receiver's answer is kept in the delivery log. */
@@ -185,55 +186,21 @@ async function recordFailure(
 
 async function post(target: Target, at: Date, timeoutMs: number, signal: AbortSignal): Promise<Outcome> {
   const body = JSON.stringify(target.payload);
-  try {
-    const res = await fetch(target.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'Plaudit-Webhooks/1',
-        [SIGNATURE_HEADER]: signatureHeader(target.secret, body, at),
-        [EVENT_HEADER]: target.event_type,
-        [DELIVERY_HEADER]: target.id,
-      },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
-    });
-    const excerpt = await readExcerpt(res);
-    return {
-      statusCode: res.status,
-      body: excerpt,
-      error: isSuccessStatus(res.status) ? null : `HTTP ${res.status}`,
-    };
-  } catch (error) {
-    const name = error instanceof Error ? error.name : '';
-    const message =
-      name === 'TimeoutError'
-        ? `No answer within ${timeoutMs / 1000} s`
-        : error instanceof Error
-          ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}`
-          : String(error);
-    if (signal.aborted) throw error; // the lease was lost or the worker stops: the job runs again
-    return { statusCode: null, body: null, error: message.slice(0, 1000) };
-  }
-}
-
-/** The first RESPONSE_EXCERPT_BYTES of the body (the rest is not read), as text without NULs. */
-async function readExcerpt(res: Response): Promise<string | null> {
-  if (!res.body) return null;
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < RESPONSE_EXCERPT_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  const bytes = Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES);
-  return new TextDecoder('utf-8', { fatal: false }).decode(bytes).replaceAll('\0', '');
+  const result = await postJson(
+    target.url,
+    body,
+    {
+      'user-agent': 'Plaudit-Webhooks/1',
+      [SIGNATURE_HEADER]: signatureHeader(target.secret, body, at),
+      [EVENT_HEADER]: target.event_type,
+      [DELIVERY_HEADER]: target.id,
+    },
+    { timeoutMs, maxBodyBytes: RESPONSE_EXCERPT_BYTES, signal },
+  );
+  if (result.status === null) return { statusCode: null, body: null, error: result.error.slice(0, 1000) };
+  return {
+    statusCode: result.status,
+    body: result.body,
+    error: isSuccessStatus(result.status) ? null : `HTTP ${result.status}`,
+  };
 }
